@@ -1,0 +1,103 @@
+import Foundation
+
+/// What happened, before it gets its place in the chain.
+public struct AuditEvent: Sendable, Equatable {
+    public enum Outcome: String, Sendable, Codable {
+        case allowed, denied
+    }
+
+    public var action: AuditAction
+    public var objectType: String?
+    public var objectID: String?
+    public var officeID: UUID?
+    public var outcome: Outcome
+    public var detail: String?
+
+    public init(
+        _ action: AuditAction, objectType: String? = nil, objectID: String? = nil,
+        officeID: UUID? = nil, outcome: Outcome = .allowed, detail: String? = nil
+    ) {
+        self.action = action
+        self.objectType = objectType
+        self.objectID = objectID
+        self.officeID = officeID
+        self.outcome = outcome
+        self.detail = detail.map { String($0.prefix(500)) }
+    }
+
+    /// An event about a user account (a person).
+    public static func user(_ action: AuditAction, _ user: User, detail: String? = nil, outcome: Outcome = .allowed) -> AuditEvent {
+        AuditEvent(action, objectType: AuditObjectType.user, objectID: user.id?.uuidString, officeID: user.$office.id, outcome: outcome, detail: detail)
+    }
+}
+
+/// The object types that name a person, so the audit page can search "by person".
+public enum AuditObjectType {
+    public static let user = "user"
+    public static let office = "office"
+    public static let apiToken = "api_token"
+    public static let auditTrail = "audit_trail"
+    public static let route = "route"
+
+    public static let persons: Set<String> = [user]
+}
+
+/// Every action the audit trail knows. Stable strings: they are stored and searched.
+public struct AuditAction: RawRepresentable, Hashable, Sendable, ExpressibleByStringLiteral {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { rawValue = value }
+
+    public static let login: AuditAction = "auth.login"
+    public static let loginFailed: AuditAction = "auth.login_failed"
+    public static let logout: AuditAction = "auth.logout"
+    public static let sessionExpired: AuditAction = "auth.session_expired"
+    public static let passwordChanged: AuditAction = "auth.password_changed"
+    public static let tokenRejected: AuditAction = "auth.token_rejected"
+    public static let accessDenied: AuditAction = "access.denied"
+
+    public static let userRead: AuditAction = "user.read"
+    public static let userList: AuditAction = "user.list"
+    public static let userCreated: AuditAction = "user.created"
+    public static let userUpdated: AuditAction = "user.updated"
+    public static let userDeactivated: AuditAction = "user.deactivated"
+    public static let userReactivated: AuditAction = "user.reactivated"
+    public static let userPasswordReset: AuditAction = "user.password_reset"
+    public static let userPreferencesChanged: AuditAction = "user.preferences_changed"
+
+    public static let officeRead: AuditAction = "office.read"
+    public static let officeCreated: AuditAction = "office.created"
+    public static let officeUpdated: AuditAction = "office.updated"
+
+    public static let tokenCreated: AuditAction = "api_token.created"
+    public static let tokenRevoked: AuditAction = "api_token.revoked"
+
+    public static let auditSearched: AuditAction = "audit.searched"
+    public static let backupTaken: AuditAction = "system.backup"
+    public static let demoSeeded: AuditAction = "system.demo_seeded"
+
+    /// Every action above; the string tables must name each one.
+    public static let all: [AuditAction] = [
+        .login, .loginFailed, .logout, .sessionExpired, .passwordChanged, .tokenRejected, .accessDenied,
+        .userRead, .userList, .userCreated, .userUpdated, .userDeactivated, .userReactivated, .userPasswordReset,
+        .userPreferencesChanged, .officeRead, .officeCreated, .officeUpdated, .tokenCreated, .tokenRevoked,
+        .auditSearched, .backupTaken, .demoSeeded,
+    ]
+
+    public var labelKey: String { "audit.action.\(rawValue)" }
+}
+
+/// Who did it, and in which request.
+public struct AuditContext: Sendable {
+    public var actorUserID: UUID?
+    public var actorUsername: String?
+    public var requestID: String?
+
+    public init(actorUserID: UUID?, actorUsername: String?, requestID: String?) {
+        self.actorUserID = actorUserID
+        self.actorUsername = actorUsername.map { String($0.prefix(64)) }
+        self.requestID = requestID
+    }
+
+    public static let cli = AuditContext(actorUserID: nil, actorUsername: "cli", requestID: nil)
+}

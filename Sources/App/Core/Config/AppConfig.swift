@@ -1,0 +1,105 @@
+import Foundation
+
+/// Where the data lives, parsed from `SAMSKAP_DATABASE_URL`.
+public enum DatabaseLocation: Sendable, Equatable {
+    case sqlite(path: String)
+    case postgres(url: String)
+
+    public static let defaultSQLitePath = "samskap.sqlite"
+
+    /// Accepts `sqlite:PATH`, `sqlite://PATH`, `postgres://…` and `postgresql://…`.
+    public static func parse(_ raw: String?) throws -> DatabaseLocation {
+        guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
+            return .sqlite(path: defaultSQLitePath)
+        }
+        if raw.hasPrefix("postgres://") || raw.hasPrefix("postgresql://") {
+            return .postgres(url: raw)
+        }
+        if raw.hasPrefix("sqlite:") {
+            var path = String(raw.dropFirst("sqlite:".count))
+            if path.hasPrefix("//") { path.removeFirst(2) }
+            guard !path.isEmpty else { throw ConfigError.invalid("SAMSKAP_DATABASE_URL", "sqlite: mangler filsti, for eksempel sqlite:samskap.sqlite") }
+            return .sqlite(path: path)
+        }
+        throw ConfigError.invalid("SAMSKAP_DATABASE_URL", "må starte med sqlite: eller postgres:// (fikk «\(raw.prefix(20))…»)")
+    }
+
+    public var kindName: String {
+        switch self {
+        case .sqlite: "SQLite"
+        case .postgres: "PostgreSQL"
+        }
+    }
+}
+
+public enum ConfigError: Error, CustomStringConvertible {
+    case invalid(String, String)
+
+    public var description: String {
+        switch self {
+        case let .invalid(name, problem): "Ugyldig \(name): \(problem)"
+        }
+    }
+}
+
+/// All configuration, read once from the environment at start.
+public struct AppConfig: Sendable {
+    public var database: DatabaseLocation
+    /// Adds `Secure` to cookies; set `SAMSKAP_SECURE_COOKIES=1` behind HTTPS.
+    public var secureCookies: Bool
+    /// A session ends after this long without a request.
+    public var sessionIdleTimeout: TimeInterval
+    /// Failed logins in a row before the account is locked.
+    public var lockoutThreshold: Int
+    public var lockoutDuration: TimeInterval
+    public var bcryptCost: Int
+    /// The shared demo password; generated at seeding when not set.
+    public var demoPassword: String?
+    /// Seed demo data at start (`serve --demo`).
+    public var seedDemoAtStart: Bool
+
+    public init(
+        database: DatabaseLocation = .sqlite(path: DatabaseLocation.defaultSQLitePath),
+        secureCookies: Bool = false,
+        sessionIdleTimeout: TimeInterval = 30 * 60,
+        lockoutThreshold: Int = 5,
+        lockoutDuration: TimeInterval = 15 * 60,
+        bcryptCost: Int = 12,
+        demoPassword: String? = nil,
+        seedDemoAtStart: Bool = false
+    ) {
+        self.database = database
+        self.secureCookies = secureCookies
+        self.sessionIdleTimeout = sessionIdleTimeout
+        self.lockoutThreshold = lockoutThreshold
+        self.lockoutDuration = lockoutDuration
+        self.bcryptCost = bcryptCost
+        self.demoPassword = demoPassword
+        self.seedDemoAtStart = seedDemoAtStart
+    }
+
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
+        var config = AppConfig()
+        config.database = try DatabaseLocation.parse(env["SAMSKAP_DATABASE_URL"])
+        config.secureCookies = env["SAMSKAP_SECURE_COOKIES"] == "1"
+        if let raw = env["SAMSKAP_SESSION_IDLE_MINUTES"] {
+            guard let minutes = Int(raw), (1...24 * 60).contains(minutes) else {
+                throw ConfigError.invalid("SAMSKAP_SESSION_IDLE_MINUTES", "må være et helt antall minutter mellom 1 og 1440")
+            }
+            config.sessionIdleTimeout = TimeInterval(minutes * 60)
+        }
+        if let raw = env["SAMSKAP_BCRYPT_COST"] {
+            guard let cost = Int(raw), (4...31).contains(cost) else {
+                throw ConfigError.invalid("SAMSKAP_BCRYPT_COST", "må være et tall mellom 4 og 31")
+            }
+            config.bcryptCost = cost
+        }
+        if let password = env["SAMSKAP_DEMO_PASSWORD"], !password.isEmpty {
+            guard password.count >= PasswordPolicy.minimumLength else {
+                throw ConfigError.invalid("SAMSKAP_DEMO_PASSWORD", "må ha minst \(PasswordPolicy.minimumLength) tegn")
+            }
+            config.demoPassword = password
+        }
+        return config
+    }
+}

@@ -1,0 +1,30 @@
+import Vapor
+
+/// The app's own services, set once in `configure`.
+public struct SamskapServices: Sendable {
+    public var config: AppConfig
+    public var clock: any AppClock
+    public var passwords: any PasswordHasher
+    public var strings: StringTables
+}
+
+extension Application {
+    private struct ServicesKey: StorageKey {
+        typealias Value = SamskapServices
+    }
+
+    public var samskap: SamskapServices {
+        get {
+            guard let services = storage[ServicesKey.self] else {
+                fatalError("configure(_:) has not run: Samskap services are missing")
+            }
+            return services
+        }
+        set { storage[ServicesKey.self] = newValue }
+    }
+}
+
+extension Request {
+    public var samskap: SamskapServices { application.samskap }
+    public var now: Date { application.samskap.clock.now() }
+}

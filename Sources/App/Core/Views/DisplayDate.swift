@@ -1,0 +1,28 @@
+import Foundation
+
+/// Dates as a Norwegian counselor reads them, in Norwegian time.
+enum DisplayDate {
+    static let timeZone = TimeZone(identifier: "Europe/Oslo") ?? .current
+
+    private static func formatter(_ format: String) -> DateFormatter {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "nb_NO")
+        formatter.timeZone = timeZone
+        formatter.dateFormat = format
+        return formatter
+    }
+
+    static func dateTime(_ date: Date) -> String {
+        formatter("dd.MM.yyyy HH:mm").string(from: date)
+    }
+
+    static func dateTimeSeconds(_ date: Date) -> String {
+        formatter("dd.MM.yyyy HH:mm:ss").string(from: date)
+    }
+
+    /// Parses `yyyy-MM-dd` (an HTML date input) as the start of that day in Norwegian time.
+    static func parseDay(_ text: String) -> Date? {
+        guard text.count == 10 else { return nil }
+        return formatter("yyyy-MM-dd").date(from: text)
+    }
+}

@@ -1,0 +1,88 @@
+import Vapor
+
+/// What the shared layout needs on every page.
+struct LayoutContext: Encodable, Sendable {
+    struct NavItem: Encodable, Sendable {
+        var href: String
+        var label: String
+        var current: Bool
+    }
+
+    struct UserBadge: Encodable, Sendable {
+        var displayName: String
+        var officeName: String?
+        var roles: String
+    }
+
+    var lang: String
+    var title: String
+    var csrfToken: String?
+    var user: UserBadge?
+    var nav: [NavItem]
+    var isDemo: Bool
+    var flash: String?
+}
+
+/// A page's whole context: the layout's part and the page's own view model.
+struct Page<Content: Encodable & Sendable>: Encodable, Sendable {
+    var layout: LayoutContext
+    var content: Content
+}
+
+/// Short confirmations shown after a redirect (`?melding=…`). Only these keys are accepted,
+/// so a link cannot put arbitrary text on a page.
+enum Flash: String, CaseIterable {
+    case loggedOut = "utlogget"
+    case sessionExpired = "utlopt"
+    case passwordChanged = "passord-endret"
+    case saved = "lagret"
+    case tokenRevoked = "token-trukket"
+    case userDeactivated = "deaktivert"
+    case userReactivated = "aktivert"
+
+    var messageKey: String { "flash.\(rawValue)" }
+}
+
+extension Request {
+    func render<Content: Encodable & Sendable>(
+        _ template: String, titleKey: String, titleArgs: [String] = [], _ content: Content, status: HTTPStatus = .ok
+    ) async throws -> Response {
+        let flash = (try? query.get(String.self, at: "melding")).flatMap(Flash.init(rawValue:)).map { t($0.messageKey) }
+        let layout = LayoutContext(
+            lang: locale,
+            title: t(titleKey, titleArgs),
+            csrfToken: csrfTokenForForms,
+            user: principal.map {
+                .init(
+                    displayName: $0.displayName, officeName: $0.officeName,
+                    roles: $0.roles.sorted().map { t($0.labelKey) }.joined(separator: ", ")
+                )
+            },
+            nav: navigation(),
+            isDemo: principal?.isDemo ?? false,
+            flash: flash
+        )
+        let view = try await self.view.render(template, Page(layout: layout, content: content))
+        let response = try await view.encodeResponse(status: status, for: self)
+        response.headers.contentType = .html
+        return response
+    }
+
+    /// Links in the header, by role. Only what the user may open is shown.
+    private func navigation() -> [LayoutContext.NavItem] {
+        guard let principal, !principal.mustChangePassword else { return [] }
+        var items: [(String, String)] = [("/", "nav.start")]
+        if principal.officeID != nil { items.append(("/kontor", "nav.office")) }
+        if principal.hasAny([.admin, .leder]) { items.append(("/revisjonslogg", "nav.audit")) }
+        if principal.isAdmin {
+            items.append(("/admin/brukere", "nav.admin_users"))
+            items.append(("/admin/kontorer", "nav.admin_offices"))
+        }
+        items.append(("/meg", "nav.me"))
+        let path = url.path
+        return items.map { href, key in
+            let current = href == "/" ? path == "/" : path.hasPrefix(href)
+            return .init(href: href, label: t(key), current: current)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// The UI's texts in bokmål and English, from `Resources/Strings/{nb,en}.json`.
+public struct StringTables: Sendable {
+    public static let locales = ["nb", "en"]
+    public static let defaultLocale = "nb"
+
+    public let tables: [String: [String: String]]
+
+    public init(tables: [String: [String: String]]) {
+        self.tables = tables
+    }
+
+    /// Loads every locale; a missing or malformed file stops the app at start.
+    public static func load(from directory: String) throws -> StringTables {
+        var tables: [String: [String: String]] = [:]
+        for locale in locales {
+            let path = directory + "/" + locale + ".json"
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw StringTableError.missingFile(path)
+            }
+            do {
+                tables[locale] = try JSONDecoder().decode([String: String].self, from: data)
+            } catch {
+                throw StringTableError.malformed(path, String(describing: error))
+            }
+        }
+        return StringTables(tables: tables)
+    }
+
+    /// The text for `key`, with `{0}`, `{1}` … replaced by `args`. Falls back to bokmål, then to the key.
+    public func text(_ key: String, locale: String, args: [String] = []) -> String {
+        var text = tables[locale]?[key] ?? tables[Self.defaultLocale]?[key] ?? key
+        for (index, arg) in args.enumerated() {
+            text = text.replacingOccurrences(of: "{\(index)}", with: arg)
+        }
+        return text
+    }
+
+    /// Picks a supported locale from an Accept-Language header, honouring q-values.
+    public static func negotiate(acceptLanguage: String?) -> String? {
+        guard let acceptLanguage, !acceptLanguage.isEmpty else { return nil }
+        let ranked = acceptLanguage.split(separator: ",").compactMap { part -> (String, Double)? in
+            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let tag = pieces.first?.lowercased(), !tag.isEmpty else { return nil }
+            let quality = pieces.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            return (tag, quality)
+        }
+        for (tag, quality) in ranked.sorted(by: { $0.1 > $1.1 }) where quality > 0 {
+            let primary = tag.split(separator: "-").first.map(String.init) ?? tag
+            switch primary {
+            case "nb", "no", "nn": return "nb"
+            case "en": return "en"
+            default: continue
+            }
+        }
+        return nil
+    }
+}
+
+public enum StringTableError: Error, CustomStringConvertible {
+    case missingFile(String)
+    case malformed(String, String)
+
+    public var description: String {
+        switch self {
+        case let .missingFile(path): "Finner ikke tekstfilen \(path)"
+        case let .malformed(path, problem): "Tekstfilen \(path) er ikke gyldig JSON med tekst-verdier: \(problem)"
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Fluent
+import Vapor
+
+/// "Min side": one's own profile, language and API tokens.
+struct AccountController {
+    struct TokenRow: Encodable, Sendable {
+        var id: String
+        var label: String
+        var prefix: String
+        var createdAt: String
+        var lastUsedAt: String?
+    }
+
+    struct AccountView: Encodable, Sendable {
+        var displayName: String
+        var username: String
+        var officeName: String?
+        var roles: String
+        var locale: String
+        var tokens: [TokenRow]
+    }
+
+    struct PreferencesForm: Content {
+        var locale: String?
+    }
+
+    func show(req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let tokens = try await APIToken.query(on: req.db)
+            .filter(\.$user.$id == principal.userID)
+            .filter(\.$revokedAt == nil)
+            .sort(\.$createdAt, .descending)
+            .all()
+        let view = AccountView(
+            displayName: principal.displayName, username: principal.username, officeName: principal.officeName,
+            roles: principal.roles.sorted().map { req.t($0.labelKey) }.joined(separator: ", "),
+            locale: principal.locale ?? "",
+            tokens: tokens.map { TokenRow(token: $0, req: req) }
+        )
+        return try await req.render("account/show", titleKey: "account.title", view)
+    }
+
+    func savePreferences(req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let form = try req.content.decode(PreferencesForm.self)
+        let locale: String? = switch form.locale ?? "" {
+        case "": nil
+        case let value where StringTables.locales.contains(value): value
+        default: throw ProblemError.validation([.init("locale", "account.error.locale")])
+        }
+        try await req.write { db, audit in
+            try await User.query(on: db).set(\.$locale, to: locale).filter(\.$id == principal.userID).update()
+            audit.record(AuditEvent(.userPreferencesChanged, objectType: AuditObjectType.user, objectID: principal.userID.uuidString, officeID: principal.officeID, detail: "språk: \(locale ?? "nettleser")"))
+        }
+        return req.redirect(to: "/meg?melding=\(Flash.saved.rawValue)", redirectType: .normal)
+    }
+
+    func revokeToken(req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        guard let tokenID = req.parameters.get("tokenID", as: UUID.self) else { throw Abort(.notFound) }
+        try await TokenRevocation.revoke(tokenID: tokenID, ownerID: principal.userID, req: req)
+        return req.redirect(to: "/meg?melding=\(Flash.tokenRevoked.rawValue)", redirectType: .normal)
+    }
+}
+
+extension AccountController.TokenRow {
+    init(token: APIToken, req: Request) {
+        self.init(
+            id: token.id?.uuidString ?? "", label: token.label, prefix: token.prefix,
+            createdAt: DisplayDate.dateTime(token.createdAt), lastUsedAt: token.lastUsedAt.map(DisplayDate.dateTime)
+        )
+    }
+}
+
+/// Revoking a token: by its owner on "Min side", or by an admin on the user's page.
+enum TokenRevocation {
+    static func revoke(tokenID: UUID, ownerID: UUID, req: Request) async throws {
+        guard let token = try await APIToken.query(on: req.db)
+            .filter(\.$id == tokenID)
+            .filter(\.$user.$id == ownerID)
+            .first(), token.revokedAt == nil
+        else { throw Abort(.notFound) }
+        let now = req.now
+        try await req.write { db, audit in
+            try await APIToken.query(on: db).set(\.$revokedAt, to: now).filter(\.$id == tokenID).update()
+            audit.record(AuditEvent(.tokenRevoked, objectType: AuditObjectType.apiToken, objectID: tokenID.uuidString, detail: "eier \(ownerID.uuidString)"))
+        }
+    }
+}

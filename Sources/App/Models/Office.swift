@@ -1,0 +1,24 @@
+import Fluent
+import Foundation
+
+/// A NAV office (enhet). Everything in Samskap is scoped by office.
+public final class Office: Model, @unchecked Sendable {
+    public static let schema = "offices"
+
+    @ID(key: .id) public var id: UUID?
+    /// NAV's four-digit unit number, e.g. "9901".
+    @Field(key: "enhet_number") public var enhetNumber: String
+    @Field(key: "name") public var name: String
+    @Field(key: "is_demo") public var isDemo: Bool
+    @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
+
+    public init() {}
+
+    public init(id: UUID? = nil, enhetNumber: String, name: String, isDemo: Bool = false) {
+        self.id = id
+        self.enhetNumber = enhetNumber
+        self.name = name
+        self.isDemo = isDemo
+    }
+}

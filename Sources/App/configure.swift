@@ -1,0 +1,64 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Leaf
+import SQLKit
+import Vapor
+
+/// Sets up the whole app: configuration, database, migrations, middleware, views, commands, routes.
+public func configure(_ app: Application, config: AppConfig, clock: any AppClock = SystemClock()) async throws {
+    app.samskap = SamskapServices(
+        config: config,
+        clock: clock,
+        passwords: BcryptPasswordHasher(cost: config.bcryptCost, threadPool: app.threadPool),
+        strings: try StringTables.load(from: app.directory.resourcesDirectory + "Strings")
+    )
+
+    try await configureDatabase(app, config.database)
+    Migrations.register(on: app)
+
+    // Outermost first. Access control runs last, after routing, when the route is known.
+    app.middleware = Middlewares()
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(SamskapErrorMiddleware())
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, cachePolicy: .noCache))
+    app.middleware.use(AuthenticationMiddleware())
+    app.middleware.use(CSRFMiddleware())
+    app.middleware.use(AccessControlMiddleware())
+    app.routes.defaultMaxBodySize = "1mb"
+
+    app.views.use(.leaf)
+    app.leaf.tags["t"] = TranslateTag()
+
+    Commands.register(on: app)
+    try routes(app)
+}
+
+private func configureDatabase(_ app: Application, _ location: DatabaseLocation) async throws {
+    switch location {
+    case let .sqlite(path):
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        app.writeGate = WriteGate()
+        // WAL lets readers work while one writer commits; the setting is stored in the file.
+        try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
+    case let .postgres(url):
+        let configuration = try SQLPostgresConfiguration(url: url)
+        app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 8), as: .psql)
+    }
+}
+
+/// Every migration, in order. Append only; never edit a shipped one.
+enum Migrations {
+    static let all: [any Migration] = [
+        M0001_CreateOffices(),
+        M0002_CreateUsers(),
+        M0003_CreateSessions(),
+        M0004_CreateAPITokens(),
+        M0005_CreateAuditTrail(),
+    ]
+
+    static func register(on app: Application) {
+        for migration in all { app.migrations.add(migration) }
+    }
+}

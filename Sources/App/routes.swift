@@ -1,0 +1,63 @@
+import Vapor
+
+/// Every route, grouped by who may use it. A route outside these groups has no `Access` and is refused.
+func routes(_ app: Application) throws {
+    let auth = AuthController()
+    let home = HomeController()
+    let account = AccountController()
+    let offices = OfficeController()
+    let users = UserAdminController()
+    let officeAdmin = OfficeAdminController()
+    let audit = AuditController()
+    let api = APIController()
+    let openAPI = OpenAPIController(workingDirectory: app.directory.workingDirectory)
+    let health = HealthController()
+
+    // Open to anyone.
+    let open = app.access(.web(.anyone))
+    open.get("healthz", use: health.check)
+    open.get("api", "openapi.yaml", use: openAPI.serve)
+    open.get("logg-inn", use: auth.loginPage)
+    open.post("logg-inn", use: auth.login)
+
+    // Any signed-in user, also before a temporary password is replaced.
+    let signedInFirst = app.access(.web(.signedIn, allowedBeforePasswordChange: true))
+    signedInFirst.post("logg-ut", use: auth.logout)
+    signedInFirst.get("passord", use: auth.passwordPage)
+    signedInFirst.post("passord", use: auth.changePassword)
+
+    // NAV staff.
+    let staff = app.access(.web(.anyOf(Access.staffRoles)))
+    staff.get(use: home.show)
+    staff.get("meg", use: account.show)
+    staff.post("meg", "innstillinger", use: account.savePreferences)
+    staff.post("meg", "tokens", ":tokenID", "trekk-tilbake", use: account.revokeToken)
+    staff.get("kontor", use: offices.mine)
+    staff.get("kontorer", ":officeID", use: offices.byID)
+
+    // Leaders and admins.
+    let leaders = app.access(.web(.anyOf([.admin, .leder])))
+    leaders.get("revisjonslogg", use: audit.search)
+
+    // Admins.
+    let admin = app.access(.web(.anyOf([.admin]))).grouped("admin")
+    admin.get("brukere", use: users.list)
+    admin.get("brukere", "ny", use: users.new)
+    admin.post("brukere", use: users.create)
+    admin.get("brukere", ":userID", use: users.show)
+    admin.post("brukere", ":userID", use: users.update)
+    admin.post("brukere", ":userID", "deaktiver", use: users.setActive(false))
+    admin.post("brukere", ":userID", "aktiver", use: users.setActive(true))
+    admin.post("brukere", ":userID", "nytt-passord", use: users.resetPassword)
+    admin.post("brukere", ":userID", "tokens", ":tokenID", "trekk-tilbake", use: users.revokeToken)
+    admin.get("kontorer", use: officeAdmin.list)
+    admin.post("kontorer", use: officeAdmin.create)
+    admin.get("kontorer", ":officeID", use: officeAdmin.edit)
+    admin.post("kontorer", ":officeID", use: officeAdmin.update)
+
+    // JSON API: bearer tokens of NAV staff.
+    let v1 = app.access(.api(.anyOf(Access.staffRoles))).grouped("api", "v1")
+    v1.get("me", use: api.me)
+    v1.get("offices", use: api.offices)
+    v1.get("offices", ":enhetNumber", use: api.office)
+}
