@@ -23,7 +23,7 @@ struct AccessControlMiddleware: AsyncMiddleware {
         if case let .anyOf(roles) = access.requirement, !principal.hasAny(roles) {
             try await request.audit(AuditEvent(
                 .accessDenied, objectType: AuditObjectType.route,
-                objectID: "\(route.method) \(route.path.string)", officeID: principal.officeID, outcome: .denied
+                objectID: "\(route.method) /\(route.path.string)", officeID: principal.officeID, outcome: .denied
             ))
             throw Abort(.forbidden)
         }

@@ -1,0 +1,76 @@
+@testable import App
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// The whole app on a fresh database, with a clock the test controls.
+struct TestApp {
+    static let demoPassword = "demo-passord-for-test"
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path + "/"
+
+    let app: Application
+    let clock: ManualClock
+    let database: TestDatabase
+
+    var db: any Database { app.db }
+    var sql: any SQLDatabase { app.db as! any SQLDatabase }
+    var dialect: DatabaseDialect { DatabaseDialect(app.db) }
+
+    func browser() -> Browser { Browser(app: app) }
+
+    func user(_ username: String) async throws -> User {
+        try #require(try await User.query(on: db).filter(\.$username == username).with(\.$roleRows).first())
+    }
+
+    func office(_ enhet: String) async throws -> Office {
+        try #require(try await Office.query(on: db).filter(\.$enhetNumber == enhet).first())
+    }
+
+    /// Audit entries, newest first, optionally only one action.
+    func auditEntries(_ action: AuditAction? = nil) async throws -> [AuditEntry] {
+        var query = AuditEntry.query(on: db).sort(\.$id, .descending)
+        if let action { query = query.filter(\.$action == action.rawValue) }
+        return try await query.all()
+    }
+
+    func issueToken(for username: String) async throws -> String {
+        try await APITokens(app: app, context: .cli).issue(username: username, label: "test")
+    }
+}
+
+/// Runs `body` against a migrated app. With `demo`, the demo offices and users exist
+/// (password `TestApp.demoPassword`).
+func withTestApp(
+    demo: Bool = true,
+    configure adjust: (inout AppConfig) -> Void = { _ in },
+    _ body: (TestApp) async throws -> Void
+) async throws {
+    let database = try await TestDatabase.make()
+    let app = try await Application.make(.testing)
+    app.directory = DirectoryConfiguration(workingDirectory: TestApp.packageRoot)
+    app.logger.logLevel = .warning
+    let clock = ManualClock()
+    var config = AppConfig(database: database.location, bcryptCost: 4, demoPassword: TestApp.demoPassword)
+    adjust(&config)
+    do {
+        try await App.configure(app, config: config, clock: clock)
+        app.fluent.migrationLogLevel = .debug
+        try await app.autoMigrate()
+        if demo { _ = try await DemoSeeder(app: app).run() }
+        try await body(TestApp(app: app, clock: clock, database: database))
+    } catch {
+        try? await app.asyncShutdown()
+        try? await database.drop()
+        throw error
+    }
+    try await app.asyncShutdown()
+    try await database.drop()
+}
+
+extension TestingHTTPResponse {
+    var text: String { body.string }
+}
