@@ -20,15 +20,17 @@ enum Entrypoint {
             config.seedDemoAtStart = demo
             try await configure(app, config: config)
             try await Startup.prepare(app, command: arguments.dropFirst().first)
-            try await app.execute()
-        } catch let failure as CommandFailure {
-            FileHandle.standardError.write(Data("Feil: \(failure.description)\n".utf8))
-            try? await app.asyncShutdown()
-            exit(failure.exitCode)
         } catch {
             FileHandle.standardError.write(Data("Feil: \(String(describing: error))\n".utf8))
             try? await app.asyncShutdown()
-            exit(1)
+            exit((error as? CommandFailure)?.exitCode ?? 1)
+        }
+        do {
+            // Vapor reports a failing command's error itself; we only set the exit code.
+            try await app.execute()
+        } catch {
+            try? await app.asyncShutdown()
+            exit((error as? CommandFailure)?.exitCode ?? 1)
         }
         try await app.asyncShutdown()
     }

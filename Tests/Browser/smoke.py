@@ -1,0 +1,104 @@
+"""Browser smoke test: a counselor logs in with the keyboard alone, on a desktop and a phone-sized
+window; axe-core must find no serious or critical accessibility violation on the login and start
+pages. Expects SAMSKAP_URL (a server started with `serve --demo`) and SAMSKAP_DEMO_PASSWORD."""
+
+import os
+import sys
+
+from axe_selenium_python import Axe
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE = os.environ["SAMSKAP_URL"].rstrip("/")
+PASSWORD = os.environ["SAMSKAP_DEMO_PASSWORD"]
+SHOTS = os.environ.get("SAMSKAP_SCREENSHOTS")
+
+
+def driver(width, height):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                f"--window-size={width},{height}", "--lang=nb-NO"):
+        options.add_argument(arg)
+    # Headless Chromium ignores --lang for Accept-Language; the preference sets it.
+    options.add_experimental_option("prefs", {"intl.accept_languages": "nb-NO,nb,no"})
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def check_accessibility(browser, page):
+    axe = Axe(browser)
+    axe.inject()
+    results = axe.run()
+    bad = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+    for violation in bad:
+        print(f"  axe {violation['impact']}: {violation['id']} – {violation['help']}")
+        for node in violation["nodes"][:3]:
+            print(f"    {node['target']}")
+    assert not bad, f"{page}: {len(bad)} serious/critical accessibility violations"
+    print(f"  {page}: no serious or critical axe violations ({len(results['violations'])} minor)")
+
+
+def no_horizontal_scroll(browser, page):
+    overflow = browser.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"{page}: page is {overflow}px wider than the window"
+
+
+def shot(browser, name):
+    if SHOTS:
+        os.makedirs(SHOTS, exist_ok=True)
+        browser.save_screenshot(os.path.join(SHOTS, name + ".png"))
+
+
+def login_with_keyboard(browser, label):
+    browser.delete_all_cookies()
+    browser.get(BASE + "/logg-inn")
+    assert "Logg inn" in browser.title, browser.title
+    check_accessibility(browser, f"login page ({label})")
+    no_horizontal_scroll(browser, f"login page ({label})")
+    shot(browser, f"login-{label}")
+
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)  # skip link
+    active = browser.switch_to.active_element
+    assert active.get_attribute("class") == "skip-link", "the first Tab reaches the skip link"
+    active.send_keys(Keys.ENTER)  # follow the skip link: focus moves to the main content
+    active = browser.switch_to.active_element
+    assert active.get_attribute("id") == "main", f"the skip link moves focus to main, got {active.tag_name}"
+    active.send_keys(Keys.TAB)
+    active = browser.switch_to.active_element
+    assert active.get_attribute("id") == "username", f"Tab reaches the username field, got {active.get_attribute('id')}"
+    active.send_keys("veileder1", Keys.TAB)
+    active = browser.switch_to.active_element
+    assert active.get_attribute("id") == "password"
+    active.send_keys(PASSWORD, Keys.ENTER)
+
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
+    heading = browser.find_element(By.TAG_NAME, "h1").text
+    assert heading == "Hei, Vera Veileder", f"start page heading: {heading!r}"
+    assert "NAV Demo Nord" in browser.page_source
+    check_accessibility(browser, f"start page ({label})")
+    no_horizontal_scroll(browser, f"start page ({label})")
+    shot(browser, f"start-{label}")
+
+
+def main():
+    for label, (width, height) in {"desktop": (1280, 900), "phone": (375, 812)}.items():
+        browser = driver(width, height)
+        try:
+            login_with_keyboard(browser, label)
+        finally:
+            browser.quit()
+    print("Browser smoke test passed")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except AssertionError as error:
+        print(f"FAILED: {error}")
+        sys.exit(1)
