@@ -7,11 +7,18 @@ import Vapor
 
 /// Sets up the whole app: configuration, database, migrations, middleware, views, commands, routes.
 public func configure(_ app: Application, config: AppConfig, clock: any AppClock = SystemClock()) async throws {
+    // bcrypt gets threads of its own, so a burst of logins cannot hold up database work
+    // (SQLite runs on the application's thread pool).
+    let passwordThreads = NIOThreadPool(numberOfThreads: 2)
+    passwordThreads.start()
+    app.lifecycle.use(ThreadPoolShutdown(pool: passwordThreads))
+    let passwords = BcryptPasswordHasher(cost: config.bcryptCost, threadPool: passwordThreads)
     app.samskap = SamskapServices(
         config: config,
         clock: clock,
-        passwords: BcryptPasswordHasher(cost: config.bcryptCost, threadPool: app.threadPool),
-        strings: try StringTables.load(from: app.directory.resourcesDirectory + "Strings")
+        passwords: passwords,
+        strings: try StringTables.load(from: app.directory.resourcesDirectory + "Strings"),
+        timingDummyHash: try await passwords.hash(SecretToken.generate())
     )
 
     try await configureDatabase(app, config.database)
@@ -19,7 +26,7 @@ public func configure(_ app: Application, config: AppConfig, clock: any AppClock
 
     // Outermost first. Access control runs last, after routing, when the route is known.
     app.middleware = Middlewares()
-    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware(strictTransportSecurity: config.secureCookies))
     app.middleware.use(SamskapErrorMiddleware())
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, cachePolicy: .noCache))
@@ -45,6 +52,15 @@ private func configureDatabase(_ app: Application, _ location: DatabaseLocation)
     case let .postgres(url):
         let configuration = try SQLPostgresConfiguration(url: url)
         app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 8), as: .psql)
+    }
+}
+
+/// Stops a thread pool when the app shuts down.
+private struct ThreadPoolShutdown: LifecycleHandler {
+    let pool: NIOThreadPool
+
+    func shutdownAsync(_ application: Application) async {
+        try? await pool.shutdownGracefully()
     }
 }
 

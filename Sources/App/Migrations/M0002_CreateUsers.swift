@@ -9,6 +9,7 @@ struct M0002_CreateUsers: AsyncMigration {
             .id()
             .field("username", .string, .required)
             .field("display_name", .string, .required)
+            .field("search_key", .string, .required)
             .field("office_id", .uuid, .references("offices", "id", onDelete: .restrict))
             .field("password_hash", .string, .required)
             .field("must_change_password", .bool, .required)

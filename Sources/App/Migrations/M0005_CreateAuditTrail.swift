@@ -41,7 +41,7 @@ struct M0005_CreateAuditTrail: AsyncMigration {
             for column in columns { builder = builder.column(column) }
             try await builder.run()
         }
-        for statement in DatabaseDialect(database).appendOnlyTriggers(table: "audit_entries") {
+        for statement in DatabaseDialect(database).auditTrailProtection() {
             try await sql.raw(SQLQueryString(statement)).run()
         }
     }

@@ -9,6 +9,8 @@ public final class User: Model, @unchecked Sendable {
     /// Lowercase, unique.
     @Field(key: "username") public var username: String
     @Field(key: "display_name") public var displayName: String
+    /// Username and name, lowercased in Swift, for search (see `SearchText`).
+    @Field(key: "search_key") public var searchKey: String
     @OptionalParent(key: "office_id") public var office: Office?
     @Field(key: "password_hash") public var passwordHash: String
     /// Set when an admin or the CLI gave a temporary password.
@@ -33,6 +35,7 @@ public final class User: Model, @unchecked Sendable {
         self.id = id
         self.username = username
         self.displayName = displayName
+        self.searchKey = SearchText.normalized(username, displayName)
         self.$office.id = officeID
         self.passwordHash = passwordHash
         self.mustChangePassword = mustChangePassword

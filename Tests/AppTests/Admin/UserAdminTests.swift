@@ -89,6 +89,23 @@ struct UserAdminTests {
         }
     }
 
+    @Test("Search finds Norwegian letters regardless of case, on both databases")
+    func searchNorwegianLetters() async throws {
+        try await withTestApp { t in
+            _ = try await UserAccounts(app: t.app, context: .cli).create(.init(
+                username: "oyvind", displayName: "Øyvind Ås", roles: [.veileder], officeID: try await t.office("9901").id
+            ))
+            let admin = t.browser()
+            try await admin.login("admin")
+            for query in ["øyvind", "ØYVIND", "ås", "yvind å"] {
+                let page = try await admin.get("/admin/brukere?q=" + query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+                #expect(page.text.contains("Øyvind Ås"), "search for \(query)")
+                #expect(!page.text.contains("Vera Veileder"), "search for \(query)")
+            }
+            #expect(try await t.auditEntries(.userList).first?.detail == "søk: yvind å")
+        }
+    }
+
     @Test("Changing roles and office is saved and audited with what changed")
     func updateRoles() async throws {
         try await withTestApp { t in

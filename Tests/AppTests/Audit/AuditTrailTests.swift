@@ -74,6 +74,14 @@ struct AuditTrailTests {
             await #expect(throws: (any Error).self) {
                 try await t.sql.raw("DELETE FROM audit_entries WHERE seq = 1").run()
             }
+            // Replacing a row through an insert is refused as well.
+            let replace: SQLQueryString = t.dialect == .sqlite
+                ? "INSERT OR REPLACE INTO audit_entries (seq, occurred_at, action, outcome, prev_hash, hash) SELECT seq, occurred_at, 'forfalsket', outcome, prev_hash, hash FROM audit_entries WHERE seq = 1"
+                : "INSERT INTO audit_entries (seq, occurred_at, action, outcome, prev_hash, hash) SELECT seq, occurred_at, 'forfalsket', outcome, prev_hash, hash FROM audit_entries WHERE seq = 1 ON CONFLICT (seq) DO UPDATE SET action = 'forfalsket'"
+            await #expect(throws: (any Error).self) {
+                try await t.sql.raw(replace).run()
+            }
+            #expect(try await AuditEntry.find(1, on: t.db)?.action != "forfalsket")
             let report = try await AuditVerifier(db: t.db).verify()
             #expect(report.finding == nil)
         }

@@ -130,5 +130,9 @@ struct DomainRulesTests {
         #expect(AuthController.safeNext("https://evil.example") == nil)
         #expect(AuthController.safeNext("/\\evil.example") == nil)
         #expect(AuthController.safeNext("/logg-ut") == nil)
+        #expect(AuthController.safeNext("/\t/evil.example") == nil)
+        #expect(AuthController.safeNext("/\n/evil.example") == nil)
+        #expect(AuthController.safeNext("/ /evil.example") == nil)
+        #expect(AuthController.safeNext("/admin/brukere?q=vera&kontor=1") == "/admin/brukere?q=vera&kontor=1")
     }
 }

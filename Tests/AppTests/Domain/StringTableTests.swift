@@ -47,7 +47,7 @@ struct StringTableTests {
     func derivedKeysExist() throws {
         let nb = try #require(tables.tables["nb"])
         var keys = Role.allCases.map(\.labelKey) + AuditAction.all.map(\.labelKey) + Flash.allCases.map(\.messageKey)
-        keys += ["bad_request", "unauthorized", "forbidden", "not_found", "server"].map { "error.heading.\($0)" }
+        keys += ["bad_request", "unauthorized", "conflict", "forbidden", "not_found", "server"].map { "error.heading.\($0)" }
         keys += ["office", "audit", "users", "offices", "me"].flatMap { ["home.link.\($0).title", "home.link.\($0).description"] }
         keys += [PasswordPolicy.Problem.tooShort, .tooLong, .sameAsUsername, .mismatch].map(\.messageKey)
         let missing = keys.filter { nb[$0] == nil }

@@ -36,6 +36,9 @@ struct AccessControlTests {
                 #expect(response.status == .seeOther)
                 #expect(response.headers.first(name: .location)?.hasPrefix("/logg-inn?neste=") == true)
             }
+            let denied = try await t.auditEntries(.accessDenied).filter { $0.detail == "ikke innlogget" }
+            #expect(denied.count == 4)
+            #expect(denied.allSatisfy { $0.actorUserID == nil && $0.outcome == "denied" })
         }
     }
 

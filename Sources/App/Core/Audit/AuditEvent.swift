@@ -53,6 +53,7 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, ExpressibleBySt
     public static let logout: AuditAction = "auth.logout"
     public static let sessionExpired: AuditAction = "auth.session_expired"
     public static let passwordChanged: AuditAction = "auth.password_changed"
+    public static let passwordChangeFailed: AuditAction = "auth.password_change_failed"
     public static let tokenRejected: AuditAction = "auth.token_rejected"
     public static let accessDenied: AuditAction = "access.denied"
 
@@ -78,7 +79,7 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, ExpressibleBySt
 
     /// Every action above; the string tables must name each one.
     public static let all: [AuditAction] = [
-        .login, .loginFailed, .logout, .sessionExpired, .passwordChanged, .tokenRejected, .accessDenied,
+        .login, .loginFailed, .logout, .sessionExpired, .passwordChanged, .passwordChangeFailed, .tokenRejected, .accessDenied,
         .userRead, .userList, .userCreated, .userUpdated, .userDeactivated, .userReactivated, .userPasswordReset,
         .userPreferencesChanged, .officeRead, .officeCreated, .officeUpdated, .tokenCreated, .tokenRevoked,
         .auditSearched, .backupTaken, .demoSeeded,

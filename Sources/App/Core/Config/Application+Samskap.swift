@@ -6,6 +6,9 @@ public struct SamskapServices: Sendable {
     public var clock: any AppClock
     public var passwords: any PasswordHasher
     public var strings: StringTables
+    /// A bcrypt hash at the configured cost, checked when a username is unknown or locked, so
+    /// those answers take as long as a real check.
+    public var timingDummyHash: String
 }
 
 extension Application {

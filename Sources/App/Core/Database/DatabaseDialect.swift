@@ -10,26 +10,21 @@ public enum DatabaseDialect: Sendable {
         self = name.hasPrefix("postgres") ? .postgres : .sqlite
     }
 
-    /// A case-insensitive "contains" filter for search boxes.
-    public func containsInsensitive(_ column: String, _ needle: String) -> any SQLExpression {
-        let pattern = "%" + needle.lowercased()
-            .replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_") + "%"
-        return SQLBinaryExpression(
-            left: SQLFunction("lower", args: SQLColumn(column)),
-            op: SQLRaw("LIKE"),
-            right: SQLBinaryExpression(left: SQLBind(pattern), op: SQLRaw("ESCAPE"), right: SQLLiteral.string("\\"))
-        )
-    }
-
-    /// Statements that make a table refuse UPDATE and DELETE, so rows can only be appended.
-    func appendOnlyTriggers(table: String) -> [String] {
-        switch self {
+    /// Statements that make the audit trail refuse UPDATE and DELETE, so rows can only be appended.
+    func auditTrailProtection() -> [String] {
+        let table = "audit_entries"
+        return switch self {
         case .sqlite:
             [
                 "CREATE TRIGGER \(table)_no_update BEFORE UPDATE ON \(table) BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END",
                 "CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table) BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END",
+                // INSERT OR REPLACE deletes the old row without firing DELETE triggers; refuse any
+                // insert at a position the chain has already used.
+                """
+                CREATE TRIGGER \(table)_no_replace BEFORE INSERT ON \(table)
+                WHEN NEW.seq <= (SELECT last_seq FROM audit_chain_head WHERE id = 1)
+                BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END
+                """,
             ]
         case .postgres:
             [

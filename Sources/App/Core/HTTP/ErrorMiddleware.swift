@@ -1,3 +1,4 @@
+import FluentKit
 import Vapor
 
 /// Turns every error into a response a person can act on: problem+json for the API, a calm page
@@ -77,6 +78,7 @@ struct SamskapErrorMiddleware: AsyncMiddleware {
         switch status.code {
         case 400, 422: "bad_request"
         case 401: "unauthorized"
+        case 409: "conflict"
         case 403: "forbidden"
         case 404: "not_found"
         case 405: "not_found"
@@ -92,6 +94,9 @@ struct SamskapErrorMiddleware: AsyncMiddleware {
             return problem
         case let decoding as DecodingError:
             return .validation([decodingIssue(decoding)])
+        case let database as any DatabaseError where database.isConstraintFailure:
+            // Two submits racing past a uniqueness check: the database keeps the first, the second is told.
+            return ProblemError(.conflict, key: "problem.conflict")
         case let abort as any AbortError:
             let status = abort.status
             if abort.reason == "csrf" { return ProblemError(status, key: "problem.csrf") }

@@ -15,6 +15,10 @@ struct AccessControlMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         }
         guard let principal = request.principal, matches(principal.channel, access.channel) else {
+            try await request.audit(AuditEvent(
+                .accessDenied, objectType: AuditObjectType.route,
+                objectID: "\(route.method) /\(route.path.string)", outcome: .denied, detail: "ikke innlogget"
+            ))
             return try unauthenticated(request, access)
         }
         if access.channel == .web, principal.mustChangePassword, !access.allowedBeforePasswordChange {

@@ -23,11 +23,19 @@ public struct Principal: Sendable {
 
     public var isAdmin: Bool { roles.contains(.admin) }
 
-    /// Office scoping: a user works within their own office. Admins manage every office's
-    /// accounts, but later features decide for themselves whether admins see their content.
-    public func mayAccessOffice(_ officeID: UUID?) -> Bool {
-        guard let officeID else { return isAdmin }
-        return isAdmin || officeID == self.officeID
+    /// Office scoping. An office's *content* (candidates, pathways, its audit trail …) is seen by
+    /// the people who work there and nobody else — an admin role does not widen it. Its
+    /// *administration* (the office itself and its staff accounts) is also open to admins.
+    public func mayAccess(office officeID: UUID?, for purpose: OfficeAccessPurpose) -> Bool {
+        switch purpose {
+        case .content:
+            guard let officeID, let own = self.officeID else { return false }
+            return officeID == own
+        case .administration:
+            if isAdmin { return true }
+            guard let officeID else { return false }
+            return officeID == self.officeID
+        }
     }
 
     public var csrfToken: String? {
@@ -39,6 +47,14 @@ public struct Principal: Sendable {
         if case let .session(id, _) = channel { return id }
         return nil
     }
+}
+
+/// Why an office's data is being read; see `Principal.mayAccess(office:for:)`.
+public enum OfficeAccessPurpose: Sendable {
+    /// Data about the office's candidates and work: own office only.
+    case content
+    /// The office and its staff accounts: own office, or any office for admins.
+    case administration
 }
 
 extension Request {
@@ -57,9 +73,11 @@ extension Request {
 
     /// Refuses (404, audited as denied) when the object belongs to an office the user may not see.
     /// 404 rather than 403, so another office's data does not even reveal that it exists.
-    public func requireOfficeAccess(_ officeID: UUID?, objectType: String, objectID: String?) async throws {
+    public func requireOfficeAccess(
+        _ officeID: UUID?, for purpose: OfficeAccessPurpose = .content, objectType: String, objectID: String?
+    ) async throws {
         let principal = try requirePrincipal()
-        guard principal.mayAccessOffice(officeID) else {
+        guard principal.mayAccess(office: officeID, for: purpose) else {
             try await audit(AuditEvent(.accessDenied, objectType: objectType, objectID: objectID, officeID: officeID, outcome: .denied, detail: "annet kontor"))
             throw Abort(.notFound)
         }

@@ -17,6 +17,9 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
 
     static let staticPrefixes = ["/css/", "/js/", "/img/", "/favicon"]
 
+    /// Behind HTTPS (secure cookies on), browsers are told to use nothing else.
+    let strictTransportSecurity: Bool
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response: Response
         do {
@@ -34,6 +37,9 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
             ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
         ]
         for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
+        if strictTransportSecurity {
+            response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000")
+        }
         // Pages hold personal data: never keep them in a shared or browser cache.
         if !Self.staticPrefixes.contains(where: request.url.path.hasPrefix) {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")

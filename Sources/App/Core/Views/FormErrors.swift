@@ -1,3 +1,5 @@
+import Vapor
+
 /// Validation problems of a submitted form, for the error summary and the fields themselves.
 struct FormErrors: Encodable, Sendable {
     struct Item: Encodable, Sendable {
@@ -7,6 +9,13 @@ struct FormErrors: Encodable, Sendable {
 
     var items: [Item] = []
     var byField: [String: String] = [:]
+
+    init() {}
+
+    /// The issues of a validation problem, in the request's language.
+    init(_ issues: [ProblemError.FieldIssue], _ req: Request) {
+        for issue in issues { add(issue.field, req.t(issue.key, issue.args)) }
+    }
 
     var isEmpty: Bool { items.isEmpty }
 

@@ -26,10 +26,11 @@ struct APIController {
         guard let enhet = req.parameters.get("enhetNumber"), UserRules.isValidEnhetNumber(enhet) else {
             throw ProblemError.validation([.init("enhetNumber", "office.error.enhet")])
         }
+        // Unknown and not-yours get the same answer, so the API does not reveal which offices exist.
         guard let office = try await Office.query(on: req.db).filter(\.$enhetNumber == enhet).first() else {
-            throw ProblemError(.notFound, key: "problem.office_not_found", args: [enhet])
+            throw Abort(.notFound)
         }
-        try await req.requireOfficeAccess(office.id, objectType: AuditObjectType.office, objectID: office.id?.uuidString)
+        try await req.requireOfficeAccess(office.id, for: .administration, objectType: AuditObjectType.office, objectID: office.id?.uuidString)
         return OfficeDTO(office)
     }
 }

@@ -9,6 +9,7 @@ struct AccountController {
         var prefix: String
         var createdAt: String
         var lastUsedAt: String?
+        var revokeURL: String
     }
 
     struct AccountView: Encodable, Sendable {
@@ -35,7 +36,7 @@ struct AccountController {
             displayName: principal.displayName, username: principal.username, officeName: principal.officeName,
             roles: principal.roles.sorted().map { req.t($0.labelKey) }.joined(separator: ", "),
             locale: principal.locale ?? "",
-            tokens: tokens.map { TokenRow(token: $0, req: req) }
+            tokens: tokens.map { TokenRow(token: $0, revokeBase: "/meg/tokens") }
         )
         return try await req.render("account/show", titleKey: "account.title", view)
     }
@@ -64,10 +65,13 @@ struct AccountController {
 }
 
 extension AccountController.TokenRow {
-    init(token: APIToken, req: Request) {
+    /// A row whose revoke button posts to `revokeBase/<id>/trekk-tilbake`.
+    init(token: APIToken, revokeBase: String) {
+        let id = token.id?.uuidString ?? ""
         self.init(
-            id: token.id?.uuidString ?? "", label: token.label, prefix: token.prefix,
-            createdAt: DisplayDate.dateTime(token.createdAt), lastUsedAt: token.lastUsedAt.map(DisplayDate.dateTime)
+            id: id, label: token.label, prefix: token.prefix,
+            createdAt: DisplayDate.dateTime(token.createdAt), lastUsedAt: token.lastUsedAt.map(DisplayDate.dateTime),
+            revokeURL: "\(revokeBase)/\(id)/trekk-tilbake"
         )
     }
 }

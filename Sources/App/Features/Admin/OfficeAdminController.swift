@@ -42,8 +42,7 @@ struct OfficeAdminController {
         do {
             _ = try await OfficeRegistry(app: req.application, context: req.auditContext).create(enhetNumber: enhet, name: name)
         } catch let problem as ProblemError where problem.status == .unprocessableEntity {
-            var errors = FormErrors()
-            for issue in problem.fields { errors.add(issue.field, req.t(issue.key, issue.args)) }
+            let errors = FormErrors(problem.fields, req)
             return try await renderList(req, enhetNumber: enhet, name: name, errors: errors, status: .unprocessableEntity)
         }
         return req.redirect(to: "/admin/kontorer?melding=\(Flash.saved.rawValue)", redirectType: .normal)

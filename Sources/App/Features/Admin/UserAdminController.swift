@@ -75,14 +75,10 @@ struct UserAdminController {
         var query = User.query(on: req.db).with(\.$roleRows).with(\.$office).sort(\.$displayName)
         if let officeFilter { query = query.filter(\.$office.$id == officeFilter) }
         if !search.isEmpty {
-            let dialect = DatabaseDialect(req.db)
-            query = query.group(.or) {
-                $0.filter(.sql(dialect.containsInsensitive("username", search)))
-                $0.filter(.sql(dialect.containsInsensitive("display_name", search)))
-            }
+            query = query.filter(.sql(SearchText.contains("search_key", search)))
         }
         let users = try await query.limit(Self.listLimit + 1).all()
-        try await req.audit(AuditEvent(.userList, objectType: AuditObjectType.user, officeID: officeFilter, detail: search.isEmpty ? nil : "søk"))
+        try await req.audit(AuditEvent(.userList, objectType: AuditObjectType.user, officeID: officeFilter, detail: search.isEmpty ? nil : "søk: \(search)"))
         let view = ListView(
             query: search,
             offices: try await officeOptions(req, selected: officeFilter),
@@ -107,8 +103,7 @@ struct UserAdminController {
             let created = try await UserAccounts(app: req.application, context: req.auditContext).create(draft)
             return try await renderShow(req, user: created.user, temporaryPassword: created.temporaryPassword)
         } catch let problem as ProblemError where problem.status == .unprocessableEntity {
-            var errors = FormErrors()
-            for issue in problem.fields { errors.add(issue.field, req.t(issue.key, issue.args)) }
+            let errors = FormErrors(problem.fields, req)
             let view = FormView(
                 username: draft.username, displayName: form.displayName ?? "",
                 offices: try await officeOptions(req, selected: draft.officeID),
@@ -121,9 +116,7 @@ struct UserAdminController {
     // MARK: - Show and edit
 
     func show(req: Request) async throws -> Response {
-        let user = try await findUser(req)
-        try await req.audit(.user(.userRead, user))
-        return try await renderShow(req, user: user)
+        try await renderShow(req, user: try await findUser(req))
     }
 
     func update(req: Request) async throws -> Response {
@@ -140,8 +133,7 @@ struct UserAdminController {
             issues.append(.init("roles", "user.error.own_admin"))
         }
         guard issues.isEmpty else {
-            var errors = FormErrors()
-            for issue in issues { errors.add(issue.field, req.t(issue.key, issue.args)) }
+            let errors = FormErrors(issues, req)
             return try await renderShow(req, user: user, errors: errors, status: .unprocessableEntity)
         }
         let before = (roles: user.roles, office: user.$office.id, name: user.displayName)
@@ -151,6 +143,7 @@ struct UserAdminController {
         try await req.write { db, audit in
             try await User.query(on: db)
                 .set(\.$displayName, to: displayName)
+                .set(\.$searchKey, to: SearchText.normalized(user.username, displayName))
                 .set(\.$office.$id, to: officeID)
                 .filter(\.$id == userID)
                 .update()
@@ -205,8 +198,10 @@ struct UserAdminController {
         return user
     }
 
+    /// The user's page. Every rendering shows the person's data, so every rendering is audited.
     private func renderShow(_ req: Request, user: User, temporaryPassword: String? = nil, errors: FormErrors = .init(), status: HTTPStatus = .ok) async throws -> Response {
         let userID = try user.requireID()
+        try await req.audit(.user(.userRead, user))
         let tokens = try await APIToken.query(on: req.db).filter(\.$user.$id == userID).filter(\.$revokedAt == nil).sort(\.$createdAt, .descending).all()
         let now = req.now
         let view = ShowView(
@@ -217,7 +212,7 @@ struct UserAdminController {
             mustChangePassword: user.mustChangePassword,
             offices: try await officeOptions(req, selected: user.$office.id),
             roles: roleOptions(req, checked: user.roles),
-            tokens: tokens.map { AccountController.TokenRow(token: $0, req: req) },
+            tokens: tokens.map { AccountController.TokenRow(token: $0, revokeBase: "/admin/brukere/\(userID)/tokens") },
             errors: errors, temporaryPassword: temporaryPassword
         )
         return try await req.render("admin/users/show", titleKey: "admin.users.show.title", titleArgs: [user.displayName], view, status: status)

@@ -84,12 +84,27 @@ struct AuthController {
         let current = form.current ?? "", new = form.new ?? "", confirmation = form.confirmation ?? ""
         var errors = FormErrors()
         guard let user = try await User.find(principal.userID, on: req.db) else { throw Abort(.unauthorized) }
-        let currentMatches = !current.isEmpty && current.count <= PasswordPolicy.maximumLength
-            ? try await req.samskap.passwords.verify(current, against: user.passwordHash) : false
-        if !currentMatches {
-            errors.add("current", req.t("password.error.current_wrong"))
-        } else if current == new {
-            errors.add("new", req.t("password.error.unchanged"))
+        // A wrong current password counts like a failed login, so a borrowed session cannot be
+        // used to guess the password.
+        let reservation = try await LoginAttempts.reserve(
+            userID: principal.userID, now: req.now, config: req.samskap.config, app: req.application, context: req.auditContext
+        )
+        if case .locked = reservation {
+            let minutes = Int((req.samskap.config.lockoutDuration / 60).rounded())
+            errors.add("current", req.t("login.error.locked", String(minutes)))
+        } else {
+            let currentMatches = !current.isEmpty && current.count <= PasswordPolicy.maximumLength
+                ? try await req.samskap.passwords.verify(current, against: user.passwordHash) : false
+            if !currentMatches {
+                try await req.audit(.user(.passwordChangeFailed, user, outcome: .denied))
+                errors.add("current", req.t("password.error.current_wrong"))
+            } else {
+                try await req.write { db, _ in
+                    try await User.query(on: db).set(\.$failedLoginCount, to: 0).set(\.$lockedUntil, to: nil)
+                        .filter(\.$id == principal.userID).update()
+                }
+                if current == new { errors.add("new", req.t("password.error.unchanged")) }
+            }
         }
         for problem in PasswordPolicy.problems(password: new, confirmation: confirmation, username: user.username) {
             errors.add(problem == .mismatch ? "confirmation" : "new", req.t(problem.messageKey, String(PasswordPolicy.minimumLength)))
@@ -139,9 +154,12 @@ struct AuthController {
     }
 
     /// Only local paths are followed after login, so a link cannot send the user elsewhere.
+    /// Plain path characters only: a tab or newline could make a browser read `/\t/host` as `//host`.
     static func safeNext(_ raw: String) -> String? {
-        guard raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\"), !raw.contains("://"),
-              raw.count < 500, !raw.hasPrefix("/logg-")
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-._~%?=&+")
+        guard raw.hasPrefix("/"), !raw.hasPrefix("//"), raw.count < 500, !raw.hasPrefix("/logg-"),
+              raw.allSatisfy({ allowed.contains($0) }),
+              let components = URLComponents(string: raw), components.scheme == nil, components.host == nil
         else { return nil }
         return raw
     }

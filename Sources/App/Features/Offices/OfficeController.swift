@@ -27,7 +27,7 @@ struct OfficeController {
     }
 
     private func show(req: Request, officeID: UUID) async throws -> Response {
-        try await req.requireOfficeAccess(officeID, objectType: AuditObjectType.office, objectID: officeID.uuidString)
+        try await req.requireOfficeAccess(officeID, for: .administration, objectType: AuditObjectType.office, objectID: officeID.uuidString)
         guard let office = try await Office.find(officeID, on: req.db) else { throw Abort(.notFound) }
         let users = try await User.query(on: req.db)
             .filter(\.$office.$id == officeID)
