@@ -149,6 +149,7 @@ struct AuditTrailTests {
 
             let byActor = try await admin.get("/revisjonslogg?bruker=cli")
             #expect(byActor.text.contains("Opprettet bruker"))
+            #expect(byActor.text.contains("kontor 9901 NAV Demo Nord"), "offices are named, not shown as ids")
             #expect(!byActor.text.contains("Så brukerkonto"))
 
             let today = ISO8601DateFormatter.string(from: t.clock.now(), timeZone: DisplayDate.timeZone, formatOptions: [.withFullDate, .withDashSeparatorInDate])

@@ -49,6 +49,7 @@ struct StringTableTests {
         var keys = Role.allCases.map(\.labelKey) + AuditAction.all.map(\.labelKey) + Flash.allCases.map(\.messageKey)
         keys += ["bad_request", "unauthorized", "conflict", "forbidden", "not_found", "server"].map { "error.heading.\($0)" }
         keys += ["office", "audit", "users", "offices", "me"].flatMap { ["home.link.\($0).title", "home.link.\($0).description"] }
+        keys += [AuditObjectType.user, AuditObjectType.office, AuditObjectType.apiToken, AuditObjectType.route, AuditObjectType.auditTrail].map { "audit.object.\($0)" }
         keys += [PasswordPolicy.Problem.tooShort, .tooLong, .sameAsUsername, .mismatch].map(\.messageKey)
         let missing = keys.filter { nb[$0] == nil }
         #expect(missing.isEmpty, "missing: \(missing)")

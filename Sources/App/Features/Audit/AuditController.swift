@@ -67,12 +67,11 @@ struct AuditController {
         let searched = !(person.isEmpty && actor.isEmpty && from.isEmpty && to.isEmpty && before == nil)
         if errors.isEmpty {
             let entries = try await query.limit(Self.pageSize + 1).all()
-            let names = try await usernames(for: entries, on: req.db)
+            let names = try await objectNames(for: entries, on: req.db)
             rows = entries.prefix(Self.pageSize).map { entry in
                 let object: String = switch (entry.objectType, entry.objectID) {
-                case let (type?, id?) where type == AuditObjectType.user: "\(req.t("audit.object.user")) \(names[id] ?? id)"
-                case let (type?, id?): "\(type) \(id.prefix(60))"
-                case let (type?, nil): type
+                case let (type?, id?): "\(req.t("audit.object.\(type)")) \(names[id] ?? String(id.prefix(60)))"
+                case let (type?, nil): req.t("audit.object.\(type)")
                 default: "–"
                 }
                 return Row(
@@ -100,10 +99,19 @@ struct AuditController {
         return try await req.render("audit/index", titleKey: "audit.title", view, status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
-    private func usernames(for entries: [AuditEntry], on db: any Database) async throws -> [String: String] {
-        let ids = Set(entries.filter { $0.objectType == AuditObjectType.user }.compactMap { $0.objectID.flatMap(UUID.init(uuidString:)) })
-        guard !ids.isEmpty else { return [:] }
-        let users = try await User.query(on: db).filter(\.$id ~~ Array(ids)).all()
-        return Dictionary(uniqueKeysWithValues: users.map { ($0.id!.uuidString, $0.username) })
+    /// Readable names for the users and offices the entries are about (usernames, unit numbers).
+    private func objectNames(for entries: [AuditEntry], on db: any Database) async throws -> [String: String] {
+        func ids(_ type: String) -> [UUID] {
+            Array(Set(entries.filter { $0.objectType == type }.compactMap { $0.objectID.flatMap(UUID.init(uuidString:)) }))
+        }
+        var names: [String: String] = [:]
+        let userIDs = ids(AuditObjectType.user), officeIDs = ids(AuditObjectType.office)
+        if !userIDs.isEmpty {
+            for user in try await User.query(on: db).filter(\.$id ~~ userIDs).all() { names[user.id!.uuidString] = user.username }
+        }
+        if !officeIDs.isEmpty {
+            for office in try await Office.query(on: db).filter(\.$id ~~ officeIDs).all() { names[office.id!.uuidString] = "\(office.enhetNumber) \(office.name)" }
+        }
+        return names
     }
 }
