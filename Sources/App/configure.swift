@@ -29,7 +29,7 @@ public func configure(_ app: Application, config: AppConfig, clock: any AppClock
     app.middleware.use(SecurityHeadersMiddleware(strictTransportSecurity: config.secureCookies))
     app.middleware.use(SamskapErrorMiddleware())
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, cachePolicy: .noCache))
+    app.middleware.use(StaticFilesMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(AuthenticationMiddleware())
     app.middleware.use(CSRFMiddleware())
     app.middleware.use(AccessControlMiddleware())

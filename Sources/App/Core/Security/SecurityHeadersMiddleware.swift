@@ -15,7 +15,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         "frame-ancestors 'none'",
     ].joined(separator: "; ")
 
-    static let staticPrefixes = ["/css/", "/js/", "/img/", "/favicon"]
+    static let staticPrefixes = StaticFilesMiddleware.prefixes
 
     /// Behind HTTPS (secure cookies on), browsers are told to use nothing else.
     let strictTransportSecurity: Bool

@@ -1,0 +1,60 @@
+@testable import App
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Bad input gives 4xx, never 500")
+struct RobustnessTests {
+    static let hostileValues = [
+        "", "'", "\"><script>alert(1)</script>", "%00", "../../etc/passwd", "æøå ÆØÅ", String(repeating: "x", count: 10_000),
+        "-1", "99999999999999999999", "00000000-0000-0000-0000-000000000000", "null", "[]", "{}",
+    ]
+
+    @Test("Every route, with hostile path parameters, query strings and bodies, answers below 500")
+    func everyRouteSurvivesHostileInput() async throws {
+        try await withTestApp { t in
+            let admin = t.browser()
+            try await admin.login("admin")
+            let token = try await t.issueToken(for: "admin")
+            var checked = 0
+            for route in t.app.routes.all {
+                for value in Self.hostileValues.prefix(route.path.contains { if case .parameter = $0 { true } else { false } } ? 13 : 3) {
+                    let encoded = value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                    let path = "/" + route.path.map { component -> String in
+                        if case .parameter = component { return encoded.isEmpty ? "x" : encoded }
+                        return component.description
+                    }.joined(separator: "/")
+                    var headers = HTTPHeaders()
+                    if path.hasPrefix("/api/") { headers.bearerAuthorization = .init(token: token) }
+                    let response: TestingHTTPResponse
+                    if route.method == .GET {
+                        response = try await admin.send(.GET, path + "?q=\(encoded)&person=\(encoded)&fra=\(encoded)&foer=\(encoded)&neste=\(encoded)", headers: headers)
+                    } else {
+                        if path == "/logg-ut" { continue }
+                        let fields = ["username", "displayName", "officeID", "roles[]", "enhetNumber", "name", "locale", "current", "new", "confirmation", "password"]
+                            .map { ($0, value) }
+                        response = try await admin.post(path, fields, headers: headers)
+                    }
+                    #expect(response.status.code < 500, "\(route.method) \(path.prefix(80)) answered \(response.status.code)")
+                    checked += 1
+                }
+            }
+            #expect(checked > 150)
+            for path in ["/css/" + String(repeating: "x", count: 5_000), "/css/../Package.swift", "/css/%2e%2e/%2e%2e/Package.swift", "/finnes/ikke/" + String(repeating: "y", count: 5_000)] {
+                let response = try await admin.get(path)
+                #expect([.notFound, .forbidden].contains(response.status), "\(path.prefix(40)) answered \(response.status.code)")
+                #expect(!response.text.contains("swift-tools-version"))
+            }
+            // Malformed bodies of every kind to a form route.
+            try await admin.get("/admin/kontorer")
+            for (type, body) in [("application/json", "{not json"), ("application/x-www-form-urlencoded", "%%%=&&="), ("multipart/form-data; boundary=z", "--z\r\nbroken"), ("application/xml", "<a/>")] {
+                var headers = HTTPHeaders()
+                headers.replaceOrAdd(name: .contentType, value: type)
+                headers.replaceOrAdd(name: "X-CSRF-Token", value: admin.csrfToken ?? "")
+                let response = try await admin.send(.POST, "/admin/kontorer", headers: headers, body: body)
+                #expect((400..<500).contains(response.status.code), "\(type) answered \(response.status.code)")
+            }
+        }
+    }
+}
