@@ -72,6 +72,7 @@ enum Migrations {
         M0003_CreateSessions(),
         M0004_CreateAPITokens(),
         M0005_CreateAuditTrail(),
+        M0006_CreateCandidates(),
     ]
 
     static func register(on app: Application) {

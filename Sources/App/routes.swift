@@ -12,6 +12,9 @@ func routes(_ app: Application) throws {
     let api = APIController()
     let openAPI = OpenAPIController(workingDirectory: app.directory.workingDirectory)
     let health = HealthController()
+    let portfolio = PortfolioController()
+    let candidates = CandidateController()
+    let overview = OfficeOverviewController()
 
     // Open to anyone.
     let open = app.access(.web(.anyone))
@@ -34,6 +37,34 @@ func routes(_ app: Application) throws {
     staff.post("meg", "tokens", ":tokenID", "trekk-tilbake", use: account.revokeToken)
     staff.get("kontor", use: offices.mine)
     staff.get("kontorer", ":officeID", use: offices.byID)
+
+    // Office staff: the portfolio and the candidates (each candidate is checked by `openCandidate`).
+    let office = app.access(.web(.anyOf(Access.officeRoles)))
+    office.get("portefolje", use: portfolio.show)
+    office.post("portefolje", "sok", use: portfolio.search)
+    office.post("portefolje", "kolonner", use: portfolio.saveColumns)
+    office.get("kandidater", "ny", use: candidates.new)
+    office.post("kandidater", use: candidates.create)
+    office.post("kandidater", "be-om-tilgang", use: candidates.requestAccess)
+    office.get("kandidater", ":candidateID", use: candidates.show)
+    office.post("kandidater", ":candidateID", "grunn", use: candidates.giveReason)
+    office.post("kandidater", ":candidateID", "vis-fnr", use: candidates.revealFnr)
+    office.get("kandidater", ":candidateID", "rediger", use: candidates.edit)
+    office.post("kandidater", ":candidateID", "rediger", use: candidates.update)
+    office.post("kandidater", ":candidateID", "samtykker", use: candidates.addConsent)
+    office.post("kandidater", ":candidateID", "samtykker", ":consentID", "trekk-tilbake", use: candidates.withdrawConsent)
+    office.post("kandidater", ":candidateID", "hybrid", use: candidates.startHybrid)
+    office.post("kandidater", ":candidateID", "hybrid", "avslutt", use: candidates.endHybrid)
+    office.get("kandidater", ":candidateID", "bytt-veileder", use: candidates.handoverPage)
+    office.post("kandidater", ":candidateID", "bytt-veileder", use: candidates.handover)
+    office.post("kandidater", ":candidateID", "tilgang", ":requestID", use: candidates.decideRequest)
+
+    // Office leaders: the overview without names, and a reasoned look at one counselor's candidates.
+    let officeLeaders = app.access(.web(.anyOf([.leder])))
+    officeLeaders.get("kontor", "oversikt", use: overview.show)
+    officeLeaders.post("kontor", "oversikt", "hybrid", use: overview.saveHybridSettings)
+    officeLeaders.post("kontor", "oversikt", "veiledere", ":userID", use: overview.openPortfolio)
+    officeLeaders.get("kontor", "oversikt", "veiledere", ":userID", use: overview.counselorPortfolio)
 
     // Leaders and admins.
     let leaders = app.access(.web(.anyOf([.admin, .leder])))
@@ -60,4 +91,8 @@ func routes(_ app: Application) throws {
     v1.get("me", use: api.me)
     v1.get("offices", use: api.offices)
     v1.get("offices", ":enhetNumber", use: api.office)
+    CandidateAPIRoutes.register(
+        staff: app.access(.api(.anyOf(Access.officeRoles))).grouped("api", "v1"),
+        leaders: app.access(.api(.anyOf([.leder]))).grouped("api", "v1")
+    )
 }

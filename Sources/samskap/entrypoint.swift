@@ -18,6 +18,7 @@ enum Entrypoint {
         do {
             var config = try AppConfig.fromEnvironment()
             config.seedDemoAtStart = demo
+            if demo { config.allowSyntheticIDs = true }
             try await configure(app, config: config)
             try await Startup.prepare(app, command: arguments.dropFirst().first)
         } catch {

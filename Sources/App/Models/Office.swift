@@ -10,6 +10,9 @@ public final class Office: Model, @unchecked Sendable {
     @Field(key: "enhet_number") public var enhetNumber: String
     @Field(key: "name") public var name: String
     @Field(key: "is_demo") public var isDemo: Bool
+    /// How many candidates in hybrid follow-up each counselor is expected to have (premise 1).
+    @Field(key: "hybrid_min") public var hybridMin: Int
+    @Field(key: "hybrid_max") public var hybridMax: Int
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
@@ -20,5 +23,7 @@ public final class Office: Model, @unchecked Sendable {
         self.enhetNumber = enhetNumber
         self.name = name
         self.isDemo = isDemo
+        self.hybridMin = 2
+        self.hybridMax = 5
     }
 }

@@ -22,6 +22,8 @@ public final class User: Model, @unchecked Sendable {
     /// "nb" or "en"; nil follows the browser.
     @OptionalField(key: "locale") public var locale: String?
     @OptionalField(key: "last_login_at") public var lastLoginAt: Date?
+    /// The portfolio columns this user chose, comma separated; nil = the default set.
+    @OptionalField(key: "portfolio_columns") public var portfolioColumns: String?
     @Children(for: \.$user) public var roleRows: [UserRole]
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?

@@ -54,7 +54,7 @@ func withTestApp(
     app.directory = DirectoryConfiguration(workingDirectory: TestApp.packageRoot)
     app.logger.logLevel = .warning
     let clock = ManualClock()
-    var config = AppConfig(database: database.location, bcryptCost: 4, demoPassword: TestApp.demoPassword)
+    var config = AppConfig(database: database.location, bcryptCost: 4, demoPassword: TestApp.demoPassword, allowSyntheticIDs: true)
     adjust(&config)
     do {
         try await App.configure(app, config: config, clock: clock)

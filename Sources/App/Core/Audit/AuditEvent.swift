@@ -38,8 +38,10 @@ public enum AuditObjectType {
     public static let apiToken = "api_token"
     public static let auditTrail = "audit_trail"
     public static let route = "route"
+    public static let candidate = "candidate"
+    public static let consent = "consent"
 
-    public static let persons: Set<String> = [user]
+    public static let persons: Set<String> = [user, candidate]
 }
 
 /// Every action the audit trail knows. Stable strings: they are stored and searched.
@@ -73,6 +75,22 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, ExpressibleBySt
     public static let tokenCreated: AuditAction = "api_token.created"
     public static let tokenRevoked: AuditAction = "api_token.revoked"
 
+    public static let candidateCreated: AuditAction = "candidate.created"
+    public static let candidateDuplicate: AuditAction = "candidate.duplicate"
+    public static let candidateUpdated: AuditAction = "candidate.updated"
+    public static let candidateRead: AuditAction = "candidate.read"
+    public static let candidateFnrRevealed: AuditAction = "candidate.fnr_revealed"
+    public static let candidateAccessReason: AuditAction = "candidate.access_reason"
+    public static let candidateAccessRequested: AuditAction = "candidate.access_requested"
+    public static let candidateAccessDecided: AuditAction = "candidate.access_decided"
+    public static let candidateHybridStarted: AuditAction = "candidate.hybrid_started"
+    public static let candidateHybridEnded: AuditAction = "candidate.hybrid_ended"
+    public static let candidateHandover: AuditAction = "candidate.handover"
+    public static let portfolioRead: AuditAction = "portfolio.read"
+    public static let consentRecorded: AuditAction = "consent.recorded"
+    public static let consentWithdrawn: AuditAction = "consent.withdrawn"
+    public static let officeOverviewRead: AuditAction = "office.overview_read"
+
     public static let auditSearched: AuditAction = "audit.searched"
     public static let backupTaken: AuditAction = "system.backup"
     public static let demoSeeded: AuditAction = "system.demo_seeded"
@@ -82,6 +100,9 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, ExpressibleBySt
         .login, .loginFailed, .logout, .sessionExpired, .passwordChanged, .passwordChangeFailed, .tokenRejected, .accessDenied,
         .userRead, .userList, .userCreated, .userUpdated, .userDeactivated, .userReactivated, .userPasswordReset,
         .userPreferencesChanged, .officeRead, .officeCreated, .officeUpdated, .tokenCreated, .tokenRevoked,
+        .candidateCreated, .candidateDuplicate, .candidateUpdated, .candidateRead, .candidateFnrRevealed,
+        .candidateAccessReason, .candidateAccessRequested, .candidateAccessDecided, .candidateHybridStarted,
+        .candidateHybridEnded, .candidateHandover, .portfolioRead, .consentRecorded, .consentWithdrawn, .officeOverviewRead,
         .auditSearched, .backupTaken, .demoSeeded,
     ]
 

@@ -57,6 +57,9 @@ public struct AppConfig: Sendable {
     public var demoPassword: String?
     /// Seed demo data at start (`serve --demo`).
     public var seedDemoAtStart: Bool
+    /// Accept synthetic national ID numbers (month + 40 or + 80): demo and test data only.
+    /// `SAMSKAP_ALLOW_SYNTHETIC_IDS=1`; `serve --demo` turns it on.
+    public var allowSyntheticIDs: Bool
 
     public init(
         database: DatabaseLocation = .sqlite(path: DatabaseLocation.defaultSQLitePath),
@@ -66,7 +69,8 @@ public struct AppConfig: Sendable {
         lockoutDuration: TimeInterval = 15 * 60,
         bcryptCost: Int = 12,
         demoPassword: String? = nil,
-        seedDemoAtStart: Bool = false
+        seedDemoAtStart: Bool = false,
+        allowSyntheticIDs: Bool = false
     ) {
         self.database = database
         self.secureCookies = secureCookies
@@ -76,12 +80,14 @@ public struct AppConfig: Sendable {
         self.bcryptCost = bcryptCost
         self.demoPassword = demoPassword
         self.seedDemoAtStart = seedDemoAtStart
+        self.allowSyntheticIDs = allowSyntheticIDs
     }
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         var config = AppConfig()
         config.database = try DatabaseLocation.parse(env["SAMSKAP_DATABASE_URL"])
         config.secureCookies = env["SAMSKAP_SECURE_COOKIES"] == "1"
+        config.allowSyntheticIDs = env["SAMSKAP_ALLOW_SYNTHETIC_IDS"] == "1"
         if let raw = env["SAMSKAP_SESSION_IDLE_MINUTES"] {
             guard let minutes = Int(raw), (1...24 * 60).contains(minutes) else {
                 throw ConfigError.invalid("SAMSKAP_SESSION_IDLE_MINUTES", "må være et helt antall minutter mellom 1 og 1440")

@@ -22,6 +22,11 @@ struct SamskapErrorMiddleware: AsyncMiddleware {
         if Self.wantsProblemJSON(request) {
             return problemResponse(problem, request: request)
         }
+        if let pageError = error as? any PageError {
+            do { return try await pageError.page(for: request) } catch {
+                request.logger.error("Error page failed to render: \(String(reflecting: error))")
+            }
+        }
         do {
             let view = ErrorPage(
                 status: Int(problem.status.code),
@@ -92,6 +97,8 @@ struct SamskapErrorMiddleware: AsyncMiddleware {
         switch error {
         case let problem as ProblemError:
             return problem
+        case let pageError as any PageError:
+            return pageError.problem
         case let decoding as DecodingError:
             return .validation([decodingIssue(decoding)])
         case let database as any DatabaseError where database.isConstraintFailure:
@@ -134,6 +141,13 @@ struct SamskapErrorMiddleware: AsyncMiddleware {
             return .init("body", "problem.field.invalid")
         }
     }
+}
+
+/// An error that, in the browser, is answered by a page of its own (a form to state a reason,
+/// say); on the API it is `problem`.
+protocol PageError: Error {
+    var problem: ProblemError { get }
+    func page(for request: Request) async throws -> Response
 }
 
 struct ErrorPage: Encodable, Sendable {

@@ -16,6 +16,15 @@ enum DisplayDate {
         formatter("dd.MM.yyyy HH:mm").string(from: date)
     }
 
+    static func date(_ date: Date) -> String {
+        formatter("dd.MM.yyyy").string(from: date)
+    }
+
+    /// `yyyy-MM-dd` for an HTML date input and the API.
+    static func dayInput(_ date: Date) -> String {
+        formatter("yyyy-MM-dd").string(from: date)
+    }
+
     static func dateTimeSeconds(_ date: Date) -> String {
         formatter("dd.MM.yyyy HH:mm:ss").string(from: date)
     }

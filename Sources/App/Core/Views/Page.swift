@@ -39,6 +39,13 @@ enum Flash: String, CaseIterable {
     case tokenRevoked = "token-trukket"
     case userDeactivated = "deaktivert"
     case userReactivated = "aktivert"
+    case candidateCreated = "kandidat-registrert"
+    case consentRecorded = "samtykke-registrert"
+    case consentWithdrawn = "samtykke-trukket"
+    case hybridStarted = "hybrid-startet"
+    case hybridEnded = "hybrid-avsluttet"
+    case handedOver = "veileder-byttet"
+    case accessGranted = "tilgang-gitt"
 
     var messageKey: String { "flash.\(rawValue)" }
 }
@@ -72,6 +79,11 @@ extension Request {
     private func navigation() -> [LayoutContext.NavItem] {
         guard let principal, !principal.mustChangePassword else { return [] }
         var items: [(String, String)] = [("/", "nav.start")]
+        if principal.officeID != nil, principal.hasAny(Access.officeRoles) {
+            items.append(("/portefolje", "nav.portfolio"))
+            items.append(("/kandidater/ny", "nav.new_candidate"))
+        }
+        if principal.officeID != nil, principal.roles.contains(.leder) { items.append(("/kontor/oversikt", "nav.overview")) }
         if principal.officeID != nil { items.append(("/kontor", "nav.office")) }
         if principal.hasAny([.admin, .leder]) { items.append(("/revisjonslogg", "nav.audit")) }
         if principal.isAdmin {
@@ -80,9 +92,10 @@ extension Request {
         }
         items.append(("/meg", "nav.me"))
         let path = url.path
+        // The longest matching link is the current one (/kontor/oversikt, not /kontor).
+        let current = items.map(\.0).filter { $0 == "/" ? path == "/" : path == $0 || path.hasPrefix($0 + "/") }.max { $0.count < $1.count }
         return items.map { href, key in
-            let current = href == "/" ? path == "/" : path.hasPrefix(href)
-            return .init(href: href, label: t(key), current: current)
+            .init(href: href, label: t(key), current: href == current)
         }
     }
 }

@@ -30,6 +30,8 @@ struct HomeController {
         func add(_ href: String, _ key: String) {
             links.append(Link(href: href, title: req.t("home.link.\(key).title"), description: req.t("home.link.\(key).description")))
         }
+        if principal.officeID != nil, principal.hasAny(Access.officeRoles) { add("/portefolje", "portfolio") }
+        if principal.officeID != nil, principal.roles.contains(.leder) { add("/kontor/oversikt", "overview") }
         if principal.officeID != nil { add("/kontor", "office") }
         if principal.hasAny([.admin, .leder]) { add("/revisjonslogg", "audit") }
         if principal.isAdmin {

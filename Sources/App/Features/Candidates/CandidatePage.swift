@@ -1,0 +1,244 @@
+import Fluent
+import Vapor
+
+/// Builds the candidate's page: profile (strengths first), hybrid follow-up, consent register,
+/// counselor history and who has looked. Every rendering shows personal data, so it is audited.
+struct CandidatePage {
+    let req: Request
+    let opened: OpenedCandidate
+    var revealedFnr: String?
+    var consentErrors = FormErrors()
+    var consentDraft: ConsentDraft?
+    var hybridErrors = FormErrors()
+
+    init(req: Request, opened: OpenedCandidate) {
+        self.req = req
+        self.opened = opened
+    }
+
+    struct Section: Encodable, Sendable {
+        var heading: String
+        var text: String?
+        var emptyText: String
+    }
+
+    struct ConsentRow: Encodable, Sendable {
+        var id: String
+        var item: String
+        var party: String
+        var givenOn: String
+        var expiresOn: String
+        var form: String
+        var recordedBy: String
+        var note: String?
+        var state: String
+        var stateLabel: String
+        var withdrawable: Bool
+    }
+
+    struct ShareCell: Encodable, Sendable {
+        var allowed: Bool
+        var label: String
+    }
+
+    struct ShareRow: Encodable, Sendable {
+        var party: String
+        var cells: [ShareCell]
+    }
+
+    struct HistoryRow: Encodable, Sendable {
+        var changedAt: String
+        var from: String?
+        var to: String
+        var changedBy: String
+        var situation: String?
+        var agreements: String?
+        var mentor: String?
+        var nextMeeting: String?
+        var promised: String?
+    }
+
+    struct LookRow: Encodable, Sendable {
+        var at: String
+        var who: String
+        var action: String
+        var outcome: String
+        var detail: String?
+    }
+
+    struct HybridPeriodRow: Encodable, Sendable {
+        var startedOn: String
+        var endedOn: String?
+        var reason: String
+        var endReason: String?
+        var counselor: String
+    }
+
+    struct RequestRow: Encodable, Sendable {
+        var id: String
+        var requester: String
+        var office: String
+        var reason: String
+        var createdAt: String
+    }
+
+    struct Choice: Encodable, Sendable {
+        var value: String
+        var label: String
+        var checked: Bool
+    }
+
+    struct View: Encodable, Sendable {
+        var id: String
+        var name: String
+        var fnrMasked: String
+        var fnrRevealed: String?
+        var mayChange: Bool
+        var readOnlyNotice: Bool
+        var office: String
+        var counselor: String
+        var innsatsgruppe: String
+        var benefit: String
+        var norwegianLevel: String?
+        var phone: String?
+        var email: String?
+        var municipality: String?
+        var wishedWork: String?
+        var sections: [Section]
+        var isHybrid: Bool
+        var hybridSince: String?
+        var hybridPeriods: [HybridPeriodRow]
+        var hybridErrors: FormErrors
+        var today: String
+        var consents: [ConsentRow]
+        var shareMatrix: [ShareRow]
+        var shareItems: [String]
+        var consentItems: [Choice]
+        var consentParties: [Choice]
+        var consentForms: [Choice]
+        var consentValues: [String: String]
+        var errors: FormErrors
+        var history: [HistoryRow]
+        var counselorChanges: Int
+        var handoverNote: HistoryRow?
+        var looks: [LookRow]?
+        var requests: [RequestRow]
+    }
+
+    func render(status: HTTPStatus = .ok, auditRead: Bool = true) async throws -> Response {
+        let candidate = opened.candidate
+        let principal = try req.requirePrincipal()
+        let id = opened.id
+        if auditRead { try await req.audit(.candidate(.candidateRead, candidate)) }
+        let handover = try await CandidateService(req: req).unseenHandover(candidate)
+        try await candidate.$office.load(on: req.db)
+        try await candidate.$counselor.load(on: req.db)
+
+        let consents = try await ConsentService(req: req).consents(of: id)
+        let now = req.now
+        let consentRows = consents.map { c -> ConsentRow in
+            let state = c.withdrawnAt != nil ? "withdrawn" : (c.terms.holds(at: now) ? "active" : (now < c.givenOn ? "future" : "expired"))
+            return ConsentRow(
+                id: c.id!.uuidString, item: req.t(c.item.labelKey), party: req.t(c.party.labelKey),
+                givenOn: DisplayDate.date(c.givenOn), expiresOn: c.expiresOn.map(DisplayDate.date) ?? req.t("consent.until_withdrawn"),
+                form: req.t(c.form.labelKey), recordedBy: c.recordedBy.displayName, note: c.note,
+                state: state, stateLabel: req.t("consent.state.\(state)") + (c.withdrawnAt.map { " " + DisplayDate.dateTime($0) } ?? ""),
+                withdrawable: opened.mayChange && c.withdrawnAt == nil
+            )
+        }
+        let terms = consents.map(\.terms)
+        let matrix = DisclosureParty.allCases.map { party in
+            ShareRow(party: req.t(party.labelKey), cells: DisclosureItem.allCases.map { item in
+                let allowed = ConsentRegister.mayShare(item, with: party, at: now, consents: terms)
+                return ShareCell(allowed: allowed, label: req.t(allowed ? "consent.share.yes" : "consent.share.no"))
+            })
+        }
+
+        let assignments = try await CounselorAssignment.query(on: req.db)
+            .filter(\.$candidate.$id == id)
+            .with(\.$fromCounselor).with(\.$toCounselor).with(\.$changedBy)
+            .sort(\.$changedAt, .descending)
+            .all()
+        let periods = try await HybridPeriod.query(on: req.db).filter(\.$candidate.$id == id).with(\.$counselor).sort(\.$startedOn, .descending).all()
+
+        // Who has looked: for the responsible counselor and the office's leaders.
+        var looks: [LookRow]?
+        if candidate.$counselor.id == principal.userID || principal.roles.contains(.leder) {
+            let entries = try await AuditEntry.query(on: req.db)
+                .filter(\.$objectType == AuditObjectType.candidate)
+                .filter(\.$objectID == id.uuidString)
+                .sort(\.$id, .descending)
+                .limit(50)
+                .all()
+            looks = entries.map {
+                LookRow(
+                    at: DisplayDate.dateTime($0.occurredAt), who: $0.actorUsername ?? "–",
+                    action: req.t(AuditAction(rawValue: $0.action).labelKey), outcome: $0.outcome, detail: $0.detail
+                )
+            }
+        }
+        var requests: [RequestRow] = []
+        if opened.mayChange && (candidate.$counselor.id == principal.userID || principal.roles.contains(.leder)) {
+            requests = try await CandidateAccessRequest.query(on: req.db)
+                .filter(\.$candidate.$id == id).filter(\.$decidedAt == nil)
+                .with(\.$requester) { $0.with(\.$office) }
+                .sort(\.$createdAt).all()
+                .map {
+                    RequestRow(
+                        id: $0.id!.uuidString, requester: $0.requester.displayName,
+                        office: $0.requester.office.map { "\($0.enhetNumber) \($0.name)" } ?? "–",
+                        reason: $0.reason, createdAt: DisplayDate.dateTime($0.createdAt)
+                    )
+                }
+        }
+
+        func row(_ a: CounselorAssignment) -> HistoryRow {
+            HistoryRow(
+                changedAt: DisplayDate.dateTime(a.changedAt), from: a.fromCounselor?.displayName, to: a.toCounselor.displayName,
+                changedBy: a.changedBy.displayName, situation: a.situation, agreements: a.agreements, mentor: a.mentor,
+                nextMeeting: a.nextMeeting, promised: a.promised
+            )
+        }
+        let handoverRow: HistoryRow? = try await handover.asyncMap { note in
+            try await note.$toCounselor.load(on: req.db)
+            try await note.$changedBy.load(on: req.db)
+            return row(note)
+        }
+
+        let draft = consentDraft
+        let view = View(
+            id: id.uuidString, name: candidate.fullName, fnrMasked: candidate.fnrMasked, fnrRevealed: revealedFnr,
+            mayChange: opened.mayChange, readOnlyNotice: opened.level == .read,
+            office: "\(candidate.office.enhetNumber) \(candidate.office.name)", counselor: candidate.counselor.displayName,
+            innsatsgruppe: req.t(candidate.innsatsgruppe.labelKey), benefit: req.t(candidate.mainBenefit.labelKey),
+            norwegianLevel: candidate.norwegianLevel.map { req.t($0.labelKey) },
+            phone: candidate.phone, email: candidate.email, municipality: candidate.municipality,
+            wishedWork: candidate.wishedWork,
+            sections: [
+                // Strengths first: the work starts from what the candidate can do.
+                Section(heading: req.t("candidate.field.strengths"), text: candidate.strengths, emptyText: req.t("candidate.empty.strengths")),
+                Section(heading: req.t("candidate.field.wishes"), text: candidate.wishes, emptyText: req.t("candidate.empty.generic")),
+                Section(heading: req.t("candidate.field.support_needs"), text: candidate.supportNeeds, emptyText: req.t("candidate.empty.generic")),
+                Section(heading: req.t("candidate.field.challenges"), text: candidate.challenges, emptyText: req.t("candidate.empty.generic")),
+                Section(heading: req.t("candidate.field.education"), text: candidate.education, emptyText: req.t("candidate.empty.generic")),
+                Section(heading: req.t("candidate.field.work_experience"), text: candidate.workExperience, emptyText: req.t("candidate.empty.generic")),
+            ],
+            isHybrid: candidate.isHybrid, hybridSince: candidate.hybridSince.map(DisplayDate.date),
+            hybridPeriods: periods.map {
+                HybridPeriodRow(startedOn: DisplayDate.date($0.startedOn), endedOn: $0.endedOn.map(DisplayDate.date), reason: $0.reason, endReason: $0.endReason, counselor: $0.counselor.displayName)
+            },
+            hybridErrors: hybridErrors, today: DisplayDate.dayInput(now),
+            consents: consentRows, shareMatrix: matrix, shareItems: DisclosureItem.allCases.map { req.t($0.labelKey) },
+            consentItems: DisclosureItem.allCases.map { Choice(value: $0.rawValue, label: req.t($0.labelKey), checked: draft?.items.contains($0.rawValue) ?? false) },
+            consentParties: DisclosureParty.allCases.map { Choice(value: $0.rawValue, label: req.t($0.labelKey), checked: draft?.party == $0.rawValue) },
+            consentForms: ConsentForm.allCases.map { Choice(value: $0.rawValue, label: req.t($0.labelKey), checked: (draft?.form ?? "written") == $0.rawValue) },
+            consentValues: [
+                "givenOn": draft?.givenOn ?? DisplayDate.dayInput(now), "expiresOn": draft?.expiresOn ?? "", "note": draft?.note ?? "",
+            ],
+            errors: consentErrors,
+            history: assignments.map(row), counselorChanges: candidate.counselorChanges,
+            handoverNote: handoverRow, looks: looks, requests: requests
+        )
+        return try await req.render("candidates/show", titleKey: "candidate.show.title", titleArgs: [candidate.fullName], view, status: status)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import SQLKit
+
+/// The leader's picture of an office: per counselor, portfolio size, hybrid candidates, items that
+/// need action and last activity — counts only, never a candidate's name. One SQL query.
+struct OfficeOverviewQuery: Sendable {
+    var officeID: UUID
+    var now: Date
+
+    struct Row: Decodable, Sendable {
+        var id: UUID
+        var display_name: String
+        var last_login_at: Date?
+        var is_counselor: Int
+        var portfolio: Int
+        var hybrid: Int
+        var needs_action: Int
+        var last_contact_at: Date?
+        var handovers_in: Int
+    }
+
+    /// What premise 1 asks of each hybrid counselor, as the office has set it.
+    enum HybridFlag: String, Sendable {
+        /// No candidate in close follow-up: premise 1 is not met.
+        case none
+        case belowMinimum = "below"
+        case withinRange = "ok"
+        case aboveMaximum = "above"
+
+        static func of(hybrid: Int, min: Int, max: Int) -> HybridFlag {
+            if hybrid == 0 { return .none }
+            if hybrid < min { return .belowMinimum }
+            if hybrid > max { return .aboveMaximum }
+            return .withinRange
+        }
+    }
+
+    func rows(on sql: any SQLDatabase) async throws -> [Row] {
+        let yearAgo = now.addingTimeInterval(-365 * 86_400)
+        let query: SQLQueryString = """
+            SELECT u.id, u.display_name, u.last_login_at,
+                   CASE WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = \(bind: Role.veileder.rawValue)) THEN 1 ELSE 0 END AS is_counselor,
+                   COUNT(c.id) AS portfolio,
+                   COALESCE(SUM(CASE WHEN c.is_hybrid = \(bind: true) THEN 1 ELSE 0 END), 0) AS hybrid,
+                   COALESCE(SUM(CASE WHEN \(PortfolioFilter.needsAction.predicate(now: now)) THEN 1 ELSE 0 END), 0) AS needs_action,
+                   MAX(c.last_contact_at) AS last_contact_at,
+                   (SELECT COUNT(*) FROM counselor_assignments ca
+                     WHERE ca.to_counselor_id = u.id AND ca.from_counselor_id IS NOT NULL AND ca.changed_at >= \(bind: yearAgo)) AS handovers_in
+            FROM users u
+            LEFT JOIN candidates c ON c.counselor_id = u.id AND c.office_id = \(bind: officeID)
+            WHERE u.office_id = \(bind: officeID) AND u.is_active = \(bind: true)
+            GROUP BY u.id, u.display_name, u.last_login_at
+            ORDER BY u.display_name, u.id
+            """
+        let rows = try await sql.raw(query).all(decoding: Row.self)
+        // Counselors always; others only when a candidate is (still) theirs.
+        return rows.filter { $0.is_counselor == 1 || $0.portfolio > 0 }
+    }
+}

@@ -1,0 +1,281 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// "Min portefølje": the counselor's home. Also the leader's reasoned look at one counselor's portfolio.
+struct PortfolioController {
+    /// Columns a user may show or hide. The name is always shown.
+    enum Column: String, CaseIterable, Sendable {
+        case fnr, innsatsgruppe, ytelse, kommune, sistKontakt = "sist-kontakt", nesteMote = "neste-mote", registrert
+
+        static let defaults: [Column] = [.fnr, .innsatsgruppe, .ytelse, .sistKontakt, .nesteMote]
+        var labelKey: String { "portfolio.column.\(rawValue)" }
+        /// The name templates use (no hyphens).
+        var key: String { String(describing: self) }
+
+        static func parse(_ stored: String?) -> [Column] {
+            guard let stored else { return defaults }
+            return stored.split(separator: ",").compactMap { Column(rawValue: String($0)) }
+        }
+    }
+
+    struct FilterLink: Encodable, Sendable {
+        var href: String
+        var label: String
+        var count: Int
+        var current: Bool
+        var group: String
+    }
+
+    struct ColumnOption: Encodable, Sendable {
+        var value: String
+        var label: String
+        var shown: Bool
+    }
+
+    struct SortLink: Encodable, Sendable {
+        var href: String
+        var label: String
+        var current: Bool
+    }
+
+    struct Row: Encodable, Sendable {
+        var href: String
+        var name: String
+        var fnrMasked: String
+        var innsatsgruppe: String
+        var ytelse: String
+        var kommune: String
+        var sistKontakt: String
+        var nesteMote: String
+        var registrert: String
+        var hybrid: Bool
+        var needsAction: Bool
+    }
+
+    struct PortfolioView: Encodable, Sendable {
+        var heading: String
+        /// Set when a leader looks at a colleague's portfolio.
+        var ownerName: String?
+        var isOwn: Bool
+        var search: String
+        var filterValue: String
+        var sortValue: String
+        var filters: [FilterLink]
+        var sorts: [SortLink]
+        var columns: [ColumnOption]
+        var shown: [String: Bool]
+        var rows: [Row]
+        var total: Int
+        var page: Int
+        var pageCount: Int
+        var previousHref: String?
+        var nextHref: String?
+        var searchNotice: String?
+        var requests: [AccessRequestRow]
+        var myRequests: [MyRequestRow]
+    }
+
+    struct AccessRequestRow: Encodable, Sendable {
+        var candidateHref: String
+        var candidateName: String
+        var requester: String
+        var requesterOffice: String
+        var reason: String
+        var createdAt: String
+    }
+
+    struct MyRequestRow: Encodable, Sendable {
+        var createdAt: String
+        var status: String
+        var href: String?
+    }
+
+    // MARK: - Own portfolio
+
+    func show(req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        var notice: String?
+        var search = (try? req.query.get(String.self, at: "q")) ?? ""
+        if search.contains(where: \.isNumber) {
+            // A national ID number must not travel in a URL; the search form posts it instead.
+            search = ""
+            notice = req.t("portfolio.error.digits")
+        }
+        let query = try parse(req, counselorID: principal.userID, search: search)
+        let user = try await User.find(principal.userID, on: req.db)
+        try await req.audit(AuditEvent(.portfolioRead, objectType: AuditObjectType.user, objectID: principal.userID.uuidString, officeID: principal.officeID, detail: query.search.isEmpty ? "filter: \(query.filter.raw)" : "filter: \(query.filter.raw); søk: \(query.search.prefix(100))"))
+        let view = try await build(req, query: query, columns: Column.parse(user?.portfolioColumns), heading: req.t("portfolio.heading"), ownerName: nil, basePath: "/portefolje", notice: notice)
+        return try await req.render("portfolio/index", titleKey: "portfolio.title", view)
+    }
+
+    struct SearchForm: Content {
+        var q: String?
+    }
+
+    /// One search box: a name goes to the portfolio list (in the URL); an 11-digit number is looked up
+    /// here, in the request body, and never put in a URL.
+    func search(req: Request) async throws -> Response {
+        let form = try req.content.decode(SearchForm.self)
+        let text = (form.q ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.contains(where: \.isNumber) else {
+            var components = URLComponents()
+            components.path = "/portefolje"
+            if !text.isEmpty { components.queryItems = [URLQueryItem(name: "q", value: String(text.prefix(100)))] }
+            return req.redirect(to: components.string ?? "/portefolje", redirectType: .normal)
+        }
+        let fnr: NationalID
+        do {
+            fnr = try NationalID(text, allowSynthetic: req.samskap.config.allowSyntheticIDs)
+        } catch {
+            return try await renderWithNotice(req, req.t(error.messageKey))
+        }
+        guard let candidate = try await Candidate.query(on: req.db).filter(\.$fnr == fnr.value).first() else {
+            return try await renderWithNotice(req, req.t("portfolio.fnr_not_found"))
+        }
+        let principal = try req.requirePrincipal()
+        if candidate.$office.id != principal.officeID {
+            // Registered at another office: offer an access request, tell nothing more.
+            return try await CandidateController().renderExists(req, fnr: fnr.value, sameOfficeID: nil)
+        }
+        return req.redirect(to: "/kandidater/\(try candidate.requireID())", redirectType: .normal)
+    }
+
+    private func renderWithNotice(_ req: Request, _ notice: String) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let user = try await User.find(principal.userID, on: req.db)
+        let query = PortfolioQuery(counselorID: principal.userID, now: req.now)
+        let view = try await build(req, query: query, columns: Column.parse(user?.portfolioColumns), heading: req.t("portfolio.heading"), ownerName: nil, basePath: "/portefolje", notice: notice)
+        return try await req.render("portfolio/index", titleKey: "portfolio.title", view, status: .unprocessableEntity)
+    }
+
+    struct ColumnsForm: Content {
+        var columns: [String]?
+    }
+
+    func saveColumns(req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let form = try req.content.decode(ColumnsForm.self)
+        let chosen = Column.allCases.filter { (form.columns ?? []).contains($0.rawValue) }
+        let stored = chosen.map(\.rawValue).joined(separator: ",")
+        try await req.write { db, audit in
+            try await User.query(on: db).set(\.$portfolioColumns, to: stored).filter(\.$id == principal.userID).update()
+            audit.record(AuditEvent(.userPreferencesChanged, objectType: AuditObjectType.user, objectID: principal.userID.uuidString, officeID: principal.officeID, detail: "porteføljekolonner: \(stored)"))
+        }
+        return req.redirect(to: "/portefolje?melding=\(Flash.saved.rawValue)", redirectType: .normal)
+    }
+
+    // MARK: - Building the page
+
+    func parse(_ req: Request, counselorID: UUID, search: String) throws -> PortfolioQuery {
+        var query = PortfolioQuery(counselorID: counselorID, now: req.now)
+        if let raw = try? req.query.get(String.self, at: "filter") {
+            guard let filter = PortfolioFilter(raw: raw) else { throw ProblemError.validation([.init("filter", "portfolio.error.filter")]) }
+            query.filter = filter
+        }
+        if let raw = try? req.query.get(String.self, at: "sort") {
+            guard let sort = PortfolioSort(rawValue: raw) else { throw ProblemError.validation([.init("sort", "portfolio.error.sort")]) }
+            query.sort = sort
+        }
+        if let raw = try? req.query.get(String.self, at: "side") {
+            guard let page = Int(raw), (1...100_000).contains(page) else { throw ProblemError.validation([.init("side", "portfolio.error.page")]) }
+            query.page = page
+        }
+        query.search = String(search.trimmingCharacters(in: .whitespacesAndNewlines).prefix(100))
+        return query
+    }
+
+    func build(_ req: Request, query: PortfolioQuery, columns: [Column], heading: String, ownerName: String?, basePath: String, notice: String?) async throws -> PortfolioView {
+        let sql = req.db as! any SQLDatabase
+        let counts = try await query.counts(on: sql)
+        let rows = try await query.rows(on: sql)
+        let total = counts[query.filter] ?? 0
+        let pageCount = max(1, (total + PortfolioQuery.pageSize - 1) / PortfolioQuery.pageSize)
+
+        func href(filter: PortfolioFilter? = nil, sort: PortfolioSort? = nil, page: Int? = nil) -> String {
+            var items: [URLQueryItem] = []
+            let f = filter ?? query.filter, s = sort ?? query.sort
+            if f != .all { items.append(.init(name: "filter", value: f.raw)) }
+            if s != .name { items.append(.init(name: "sort", value: s.rawValue)) }
+            if !query.search.isEmpty { items.append(.init(name: "q", value: query.search)) }
+            if let page, page > 1 { items.append(.init(name: "side", value: String(page))) }
+            var components = URLComponents()
+            components.path = basePath
+            components.queryItems = items.isEmpty ? nil : items
+            return components.string ?? basePath
+        }
+
+        let filters = PortfolioFilter.allCases.map { filter -> FilterLink in
+            let group: String = switch filter {
+            case .innsatsgruppe: "innsats"
+            case .benefit: "ytelse"
+            default: "main"
+            }
+            return FilterLink(href: href(filter: filter), label: req.t(filter.labelKey), count: counts[filter] ?? 0, current: filter == query.filter, group: group)
+        }
+        let shownSet = Set(columns)
+        let principal = try req.requirePrincipal()
+        let isOwn = query.counselorID == principal.userID
+        return PortfolioView(
+            heading: heading, ownerName: ownerName, isOwn: isOwn, search: query.search, filterValue: query.filter.raw, sortValue: query.sort.rawValue,
+            filters: filters,
+            sorts: PortfolioSort.allCases.map { SortLink(href: href(sort: $0), label: req.t($0.labelKey), current: $0 == query.sort) },
+            columns: Column.allCases.map { ColumnOption(value: $0.rawValue, label: req.t($0.labelKey), shown: shownSet.contains($0)) },
+            shown: Dictionary(uniqueKeysWithValues: Column.allCases.map { ($0.key, shownSet.contains($0)) }),
+            rows: rows.map { row in
+                Row(
+                    href: "/kandidater/\(row.id)", name: "\(row.first_name) \(row.last_name)", fnrMasked: NationalID.mask(row.fnr),
+                    innsatsgruppe: Innsatsgruppe(rawValue: row.innsatsgruppe).map { req.t($0.labelKey) } ?? row.innsatsgruppe,
+                    ytelse: MainBenefit(rawValue: row.main_benefit).map { req.t($0.labelKey) } ?? row.main_benefit,
+                    kommune: row.municipality ?? "–",
+                    sistKontakt: row.last_contact_at.map(DisplayDate.date) ?? req.t("portfolio.never"),
+                    nesteMote: row.next_meeting_at.map(DisplayDate.dateTime) ?? "–",
+                    registrert: DisplayDate.date(row.created_at),
+                    hybrid: row.is_hybrid, needsAction: row.needs_action == 1
+                )
+            },
+            total: total, page: query.page, pageCount: pageCount,
+            previousHref: query.page > 1 ? href(page: query.page - 1) : nil,
+            nextHref: query.page < pageCount ? href(page: query.page + 1) : nil,
+            searchNotice: notice,
+            requests: isOwn ? try await pendingRequests(req, counselorID: query.counselorID) : [],
+            myRequests: isOwn ? try await myRequests(req) : []
+        )
+    }
+
+    /// Access requests waiting for this counselor's answer.
+    private func pendingRequests(_ req: Request, counselorID: UUID) async throws -> [AccessRequestRow] {
+        let requests = try await CandidateAccessRequest.query(on: req.db)
+            .join(Candidate.self, on: \CandidateAccessRequest.$candidate.$id == \Candidate.$id)
+            .filter(Candidate.self, \.$counselor.$id == counselorID)
+            .filter(\.$decidedAt == nil)
+            .with(\.$candidate).with(\.$requester) { $0.with(\.$office) }
+            .sort(\.$createdAt)
+            .limit(50)
+            .all()
+        return requests.map {
+            AccessRequestRow(
+                candidateHref: "/kandidater/\($0.$candidate.id)", candidateName: $0.candidate.fullName,
+                requester: $0.requester.displayName, requesterOffice: $0.requester.office.map { "\($0.enhetNumber) \($0.name)" } ?? "–",
+                reason: $0.reason, createdAt: DisplayDate.dateTime($0.createdAt)
+            )
+        }
+    }
+
+    /// The user's own access requests: status only, nothing about the candidate until approved.
+    private func myRequests(_ req: Request) async throws -> [MyRequestRow] {
+        let principal = try req.requirePrincipal()
+        let requests = try await CandidateAccessRequest.query(on: req.db)
+            .filter(\.$requester.$id == principal.userID)
+            .sort(\.$createdAt, .descending)
+            .limit(20)
+            .all()
+        return requests.map {
+            let status = $0.decidedAt == nil ? "waiting" : ($0.approved == true ? "approved" : "declined")
+            return MyRequestRow(
+                createdAt: DisplayDate.dateTime($0.createdAt), status: req.t("access_request.status.\(status)"),
+                href: status == "approved" ? "/kandidater/\($0.$candidate.id)" : nil
+            )
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import SQLKit
+
+/// The quick filters of a portfolio. Each is one SQL predicate, used both for its count and for
+/// its list, so a count always equals the length of its list.
+enum PortfolioFilter: Hashable, Sendable {
+    case all, hybrid, needsAction, noRecentContact, new
+    case innsatsgruppe(Innsatsgruppe)
+    case benefit(MainBenefit)
+
+    static let recentDays = 30
+
+    /// Every filter, in the order the page shows them.
+    static var allCases: [PortfolioFilter] {
+        [.all, .hybrid, .needsAction, .noRecentContact, .new]
+            + Innsatsgruppe.allCases.map(PortfolioFilter.innsatsgruppe)
+            + MainBenefit.allCases.map(PortfolioFilter.benefit)
+    }
+
+    /// The value in `?filter=`, stable for links and the API.
+    var raw: String {
+        switch self {
+        case .all: "alle"
+        case .hybrid: "hybrid"
+        case .needsAction: "trenger-handling"
+        case .noRecentContact: "ingen-kontakt"
+        case .new: "nye"
+        case let .innsatsgruppe(group): "innsats-\(group.rawValue)"
+        case let .benefit(benefit): "ytelse-\(benefit.rawValue)"
+        }
+    }
+
+    init?(raw: String) {
+        guard let match = Self.allCases.first(where: { $0.raw == raw }) else { return nil }
+        self = match
+    }
+
+    var labelKey: String {
+        switch self {
+        case .all: "portfolio.filter.all"
+        case .hybrid: "portfolio.filter.hybrid"
+        case .needsAction: "portfolio.filter.needs_action"
+        case .noRecentContact: "portfolio.filter.no_contact"
+        case .new: "portfolio.filter.new"
+        case let .innsatsgruppe(group): group.labelKey
+        case let .benefit(benefit): benefit.labelKey
+        }
+    }
+
+    /// Column name in the counts query.
+    var countColumn: String { "n_" + raw.replacingOccurrences(of: "-", with: "_") }
+
+    /// The predicate on `c` (candidates) at `now`.
+    func predicate(now: Date) -> SQLQueryString {
+        let since = now.addingTimeInterval(-Double(Self.recentDays) * 86_400)
+        switch self {
+        case .all: return "1 = 1"
+        case .hybrid: return "c.is_hybrid = \(bind: true)"
+        case .needsAction:
+            return "EXISTS (SELECT 1 FROM action_items a WHERE a.candidate_id = c.id AND a.resolved_at IS NULL AND a.due_at <= \(bind: now))"
+        case .noRecentContact: return "(c.last_contact_at IS NULL OR c.last_contact_at < \(bind: since))"
+        case .new: return "c.created_at >= \(bind: since)"
+        case let .innsatsgruppe(group): return "c.innsatsgruppe = \(bind: group.rawValue)"
+        case let .benefit(benefit): return "c.main_benefit = \(bind: benefit.rawValue)"
+        }
+    }
+}
+
+enum PortfolioSort: String, CaseIterable, Sendable {
+    case name = "navn"
+    case lastContact = "sist-kontakt"
+    case nextMeeting = "neste-mote"
+
+    /// Never contacted comes first under "last contact" (they need it most); no meeting comes last.
+    var orderBy: SQLQueryString {
+        switch self {
+        case .name: "c.search_key, c.id"
+        case .lastContact: "CASE WHEN c.last_contact_at IS NULL THEN 0 ELSE 1 END, c.last_contact_at, c.search_key, c.id"
+        case .nextMeeting: "CASE WHEN c.next_meeting_at IS NULL THEN 1 ELSE 0 END, c.next_meeting_at, c.search_key, c.id"
+        }
+    }
+
+    var labelKey: String { "portfolio.sort.\(rawValue)" }
+}
+
+/// One counselor's portfolio, filtered, searched, sorted and paged — in SQL, never in memory.
+struct PortfolioQuery: Sendable {
+    static let pageSize = 50
+
+    var counselorID: UUID
+    var filter: PortfolioFilter = .all
+    /// Name search, case- and accent-insensitive (æøå written as ae/o/a also match).
+    var search: String = ""
+    var sort: PortfolioSort = .name
+    /// 1-based.
+    var page: Int = 1
+    var now: Date
+
+    struct Row: Decodable, Sendable {
+        var id: UUID
+        var fnr: String
+        var first_name: String
+        var last_name: String
+        var municipality: String?
+        var innsatsgruppe: String
+        var main_benefit: String
+        var is_hybrid: Bool
+        var last_contact_at: Date?
+        var next_meeting_at: Date?
+        var created_at: Date
+        var needs_action: Int
+    }
+
+    private var base: SQLQueryString {
+        var where_: SQLQueryString = "c.counselor_id = \(bind: counselorID)"
+        let needle = search.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !needle.isEmpty {
+            where_ += " AND \(SearchText.contains("c.search_key", String(needle.prefix(100)), folded: true))"
+        }
+        return where_
+    }
+
+    /// Every filter's count, from one query.
+    func counts(on sql: any SQLDatabase) async throws -> [PortfolioFilter: Int] {
+        let columns = PortfolioFilter.allCases.map { filter -> SQLQueryString in
+            "COALESCE(SUM(CASE WHEN \(filter.predicate(now: now)) THEN 1 ELSE 0 END), 0) AS \(ident: filter.countColumn)"
+        }
+        let query: SQLQueryString = "SELECT \(columns.joined(separator: ", ")) FROM candidates c WHERE \(base)"
+        guard let row = try await sql.raw(query).first() else { return [:] }
+        var counts: [PortfolioFilter: Int] = [:]
+        for filter in PortfolioFilter.allCases {
+            counts[filter] = try row.decode(column: filter.countColumn, as: Int.self)
+        }
+        return counts
+    }
+
+    /// The rows of the current page.
+    func rows(on sql: any SQLDatabase) async throws -> [Row] {
+        let offset = (max(page, 1) - 1) * Self.pageSize
+        let query: SQLQueryString = """
+            SELECT c.id, c.fnr, c.first_name, c.last_name, c.municipality, c.innsatsgruppe, c.main_benefit, c.is_hybrid,
+                   c.last_contact_at, c.next_meeting_at, c.created_at,
+                   CASE WHEN \(PortfolioFilter.needsAction.predicate(now: now)) THEN 1 ELSE 0 END AS needs_action
+            FROM candidates c
+            WHERE \(base) AND \(filter.predicate(now: now))
+            ORDER BY \(sort.orderBy)
+            LIMIT \(literal: Self.pageSize) OFFSET \(literal: offset)
+            """
+        return try await sql.raw(query).all(decoding: Row.self)
+    }
+}
