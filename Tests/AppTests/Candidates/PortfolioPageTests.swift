@@ -1,0 +1,188 @@
+@testable import App
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("Portfolio and the leader's overview")
+struct PortfolioPageTests {
+    /// The number in "N kandidater" and the rows of every page of a portfolio list.
+    static func countAndRows(_ browser: Browser, _ path: String) async throws -> (count: Int, rows: Int) {
+        let first = try await browser.get(path)
+        #expect(first.status == .ok, "\(path) answered \(first.status.code)")
+        let count = try #require(Self.number(in: first.text, before: " kandidater"))
+        var rows = 0
+        var page = 1
+        var text = first.text
+        while true {
+            rows += text.components(separatedBy: "<td><a href=\"/kandidater/").count - 1
+            guard text.contains("rel=\"next\"") else { break }
+            page += 1
+            text = try await browser.get(path + (path.contains("?") ? "&" : "?") + "side=\(page)").text
+        }
+        return (count, rows)
+    }
+
+    static func number(in text: String, before suffix: String) -> Int? {
+        guard let range = text.range(of: #"\d+"# + suffix, options: .regularExpression) else { return nil }
+        return Int(text[range].prefix { $0.isNumber })
+    }
+
+    @Test("Every quick filter's count equals the length of its list, and all counts come from one query")
+    func countsMatchLists() async throws {
+        try await withTestApp { t in
+            let browser = t.browser()
+            try await browser.login("veileder1")
+            // Own additions on top of the demo portfolio: varied groups, one hybrid, one overdue item.
+            var ids: [UUID] = []
+            for (innsats, benefit) in [("standard", "dagpenger"), ("varig_tilpasset", "uforetrygd"), ("situasjonsbestemt", "aap")] {
+                ids.append(try await CandidateFixture.register(browser, CandidateFixture.fields(fnr: CandidateFixture.fnr(), innsats: innsats, benefit: benefit)))
+            }
+            try await browser.get("/kandidater/\(ids[0])")
+            try await browser.post("/kandidater/\(ids[0])/hybrid", [("date", ""), ("reason", "Tett oppfølging på arbeidsplassen")])
+            let item = ActionItem()
+            item.$candidate.id = ids[1]
+            item.kind = "test"
+            item.title = "Følg opp"
+            item.dueAt = t.clock.now().addingTimeInterval(-3600)
+            item.createdAt = t.clock.now()
+            try await item.create(on: t.db)
+
+            let veileder1 = try await t.user("veileder1")
+            let query = PortfolioQuery(counselorID: veileder1.id!, now: t.clock.now())
+            let counts = try await query.counts(on: t.sql)
+            let total = try await Candidate.query(on: t.db).filter(\.$counselor.$id == veileder1.id!).count()
+            #expect(counts[.all] == total)
+            #expect((counts[.needsAction] ?? 0) >= 1)
+            #expect((counts[.hybrid] ?? 0) >= 1)
+            #expect(counts[.new] ?? 0 >= 3)
+            for filter in PortfolioFilter.allCases {
+                let path = filter == .all ? "/portefolje" : "/portefolje?filter=\(filter.raw)"
+                let (count, rows) = try await Self.countAndRows(browser, path)
+                #expect(count == rows, "\(filter.raw): count \(count), rows \(rows)")
+                #expect(count == counts[filter], "\(filter.raw): page \(count), query \(String(describing: counts[filter]))")
+                var filtered = query
+                filtered.filter = filter
+                var listed = 0
+                for page in 1...max(1, (count + PortfolioQuery.pageSize - 1) / PortfolioQuery.pageSize) {
+                    filtered.page = page
+                    listed += try await filtered.rows(on: t.sql).count
+                }
+                #expect(listed == count, "\(filter.raw): rows from SQL \(listed)")
+            }
+            let innsats = Innsatsgruppe.allCases.reduce(0) { $0 + (counts[.innsatsgruppe($1)] ?? 0) }
+            let benefits = MainBenefit.allCases.reduce(0) { $0 + (counts[.benefit($1)] ?? 0) }
+            #expect(innsats == total && benefits == total)
+            #expect(try await t.auditEntries(.portfolioRead).count >= PortfolioFilter.allCases.count)
+        }
+    }
+
+    @Test("Search by name ignores case and æøå; a national ID number is searched by POST and never put in a URL")
+    func search() async throws {
+        try await withTestApp { t in
+            let browser = t.browser()
+            try await browser.login("veileder1")
+            let fnr = CandidateFixture.fnr()
+            let id = try await CandidateFixture.register(browser, CandidateFixture.fields(fnr: fnr, first: "Øyvind", last: "Sørensen-Ærø"))
+            for needle in ["øyvind", "OYVIND", "sørensen", "sorensen", "ÆRØ", "aero"] {
+                try await browser.get("/portefolje")
+                let found = try await browser.post("/portefolje/sok", [("q", needle)])
+                #expect(found.status == .seeOther)
+                let location = try #require(found.headers.first(name: .location))
+                let page = try await browser.get(location)
+                #expect(page.text.contains("/kandidater/\(id)"), "\(needle)")
+                #expect(Self.number(in: page.text, before: " kandidater") == 1, "\(needle)")
+            }
+            try await browser.get("/portefolje")
+            let byNumber = try await browser.post("/portefolje/sok", [("q", fnr)])
+            #expect(byNumber.status == .seeOther)
+            #expect(byNumber.headers.first(name: .location) == "/kandidater/\(id)")
+            let inURL = try await browser.get("/portefolje?q=\(fnr)")
+            #expect(inURL.status == .ok)
+            #expect(inURL.text.contains("ikke i adressen"))
+            #expect(!inURL.text.contains("value=\"\(fnr)\""))
+            #expect(try await t.auditEntries().allSatisfy { !($0.detail ?? "").contains(fnr) })
+            try await browser.get("/portefolje")
+            let wrong = try await browser.post("/portefolje/sok", [("q", "12345678901")])
+            #expect(wrong.status == .unprocessableEntity)
+            #expect(wrong.text.contains("Kontrollsifrene"))
+        }
+    }
+
+    @Test("Sorting, paging and chosen columns")
+    func sortingPagingColumns() async throws {
+        try await withTestApp { t in
+            let browser = t.browser()
+            try await browser.login("veileder1")
+            for _ in 0..<3 { try await CandidateFixture.register(browser, CandidateFixture.fields(fnr: CandidateFixture.fnr())) }
+            let all = try await Self.countAndRows(browser, "/portefolje?sort=sist-kontakt")
+            #expect(all.count >= 3)
+            #expect(all.count == all.rows)
+            let page = try await browser.get("/portefolje")
+            #expect(page.text.contains("Fødselsnr."))
+            try await browser.post("/portefolje/kolonner", [("columns[]", "kommune"), ("columns[]", "registrert")])
+            let user = try await t.user("veileder1")
+            #expect(user.portfolioColumns == "kommune,registrert")
+            let changed = try await browser.get("/portefolje")
+            #expect(!changed.text.contains("<th scope=\"col\">Fødselsnr.</th>"), "\(changed.text.components(separatedBy: "<thead>").last?.prefix(600) ?? "")")
+            #expect(changed.text.contains("<th scope=\"col\">Kommune</th>"))
+            #expect(try await browser.get("/portefolje?sort=tull").status == .unprocessableEntity)
+        }
+    }
+
+    @Test("The leader's overview shows counts without names, flags premise 1, and opens a portfolio only with a reason")
+    func leaderOverview() async throws {
+        try await withTestApp { t in
+            let counselor = t.browser()
+            try await counselor.login("veileder2")
+            let id = try await CandidateFixture.register(counselor, CandidateFixture.fields(fnr: CandidateFixture.fnr(), first: "Navnløs", last: "Oversikt"))
+            // veileder2 ends every hybrid follow-up: premise 1 is then broken for them.
+            let veileder2 = try await t.user("veileder2")
+            for candidate in try await Candidate.query(on: t.db).filter(\.$counselor.$id == veileder2.id!).filter(\.$isHybrid == true).all() {
+                try await counselor.get("/kandidater/\(candidate.id!)")
+                try await counselor.post("/kandidater/\(candidate.id!)/hybrid/avslutt", [("date", ""), ("reason", "Avsluttet i test")])
+            }
+
+            let leader = t.browser()
+            try await leader.login("leder1")
+            let overview = try await leader.get("/kontor/oversikt")
+            #expect(overview.status == .ok)
+            #expect(overview.text.contains("Viktor Veileder"))
+            #expect(overview.text.contains("Ingen hybridkandidat"))
+            #expect(!overview.text.contains("Navnløs"))
+            for candidate in try await Candidate.query(on: t.db).all() {
+                #expect(!overview.text.contains(candidate.lastName + "<"), "no candidate names on the overview")
+            }
+            let rows = try await OfficeOverviewQuery(officeID: try await t.office("9901").id!, now: t.clock.now()).rows(on: t.sql)
+            let row = try #require(rows.first { $0.id == veileder2.id })
+            #expect(row.portfolio == (try await Candidate.query(on: t.db).filter(\.$counselor.$id == veileder2.id!).count()))
+            #expect(row.hybrid == 0)
+
+            #expect(try await leader.get("/kandidater/\(id)").status == .forbidden, "a leader needs a reason too")
+            let noReason = try await leader.post("/kontor/oversikt/veiledere/\(veileder2.id!)", [("reason", "")])
+            #expect(noReason.status == .unprocessableEntity)
+            let list = try await leader.get("/kontor/oversikt/veiledere/\(veileder2.id!)")
+            #expect(list.status == .seeOther, "no reason, no list")
+            let opened = try await leader.post("/kontor/oversikt/veiledere/\(veileder2.id!)", [("reason", "Fordeling av porteføljer før permisjon")])
+            #expect(opened.status == .seeOther)
+            let names = try await leader.get("/kontor/oversikt/veiledere/\(veileder2.id!)")
+            #expect(names.status == .ok)
+            #expect(names.text.contains("Navnløs Oversikt"))
+            #expect(try await leader.get("/kandidater/\(id)").status == .ok)
+            let audited = try await t.auditEntries(.candidateAccessReason)
+            #expect(audited.contains { $0.objectID == veileder2.id!.uuidString && $0.detail?.contains("Fordeling av porteføljer") == true })
+
+            try await leader.get("/kontor/oversikt")
+            let settings = try await leader.post("/kontor/oversikt/hybrid", [("hybridMin", "3"), ("hybridMax", "2")])
+            #expect(settings.status == .unprocessableEntity)
+            try await leader.post("/kontor/oversikt/hybrid", [("hybridMin", "1"), ("hybridMax", "3")])
+            let office = try await t.office("9901")
+            #expect(office.hybridMin == 1 && office.hybridMax == 3)
+
+            let counselorTries = try await counselor.get("/kontor/oversikt")
+            #expect(counselorTries.status == .forbidden)
+        }
+    }
+}
