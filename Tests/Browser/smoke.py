@@ -1,6 +1,7 @@
 """Browser smoke test: a counselor logs in with the keyboard alone, on a desktop and a phone-sized
-window; axe-core must find no serious or critical accessibility violation on the login and start
-pages. Expects SAMSKAP_URL (a server started with `serve --demo`) and SAMSKAP_DEMO_PASSWORD."""
+window; axe-core must find no serious or critical accessibility violation on the login, start,
+portfolio, candidate, registration and office overview pages, and none of them may scroll sideways
+on a phone. Expects SAMSKAP_URL (a server started with `serve --demo`) and SAMSKAP_DEMO_PASSWORD."""
 
 import os
 import sys
@@ -86,11 +87,46 @@ def login_with_keyboard(browser, label):
     shot(browser, f"start-{label}")
 
 
+def check_page(browser, path, label, name, expect):
+    browser.get(BASE + path)
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
+    assert expect in browser.page_source, f"{name}: {expect!r} not on the page"
+    check_accessibility(browser, f"{name} ({label})")
+    no_horizontal_scroll(browser, f"{name} ({label})")
+    shot(browser, f"{name}-{label}")
+
+
+def portfolio_and_candidate(browser, label):
+    """The counselor's portfolio, a filter, a candidate's page and the registration form."""
+    check_page(browser, "/portefolje", label, "portfolio", "Min portefølje")
+    count = browser.find_element(By.ID, "result-count").text
+    assert count.endswith("kandidater") and int(count.split()[0]) > 0, f"demo portfolio is empty: {count!r}"
+    check_page(browser, "/portefolje?filter=hybrid", label, "portfolio-hybrid", "Hybridoppfølging")
+    first = browser.find_element(By.CSS_SELECTOR, "table tbody td a")
+    href = first.get_attribute("href")
+    check_page(browser, href.replace(BASE, ""), label, "candidate", "Ressurser og styrker")
+    page = browser.page_source
+    assert page.index("Ressurser og styrker") < page.index("Utfordringer og begrensninger"), "strengths first"
+    assert "*****" in page, "the national ID number is masked"
+    check_page(browser, "/kandidater/ny", label, "candidate-form", "Registrer kandidat")
+
+
+def leader_overview(browser, label):
+    browser.delete_all_cookies()
+    browser.get(BASE + "/logg-inn")
+    browser.find_element(By.ID, "username").send_keys("leder1")
+    browser.find_element(By.ID, "password").send_keys(PASSWORD, Keys.ENTER)
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
+    check_page(browser, "/kontor/oversikt", label, "overview", "Viktor Veileder")
+
+
 def main():
     for label, (width, height) in {"desktop": (1280, 900), "phone": (375, 812)}.items():
         browser = driver(width, height)
         try:
             login_with_keyboard(browser, label)
+            portfolio_and_candidate(browser, label)
+            leader_overview(browser, label)
         finally:
             browser.quit()
     print("Browser smoke test passed")
