@@ -51,7 +51,8 @@ private func configureDatabase(_ app: Application, _ location: DatabaseLocation)
         try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
     case let .postgres(url):
         let configuration = try SQLPostgresConfiguration(url: url)
-        app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 8), as: .psql)
+        // A burst of writes queues on the audit chain lock; wait for a connection rather than fail after 10 s.
+        app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 8, connectionPoolTimeout: .seconds(30)), as: .psql)
     }
 }
 

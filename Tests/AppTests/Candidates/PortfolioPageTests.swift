@@ -85,8 +85,8 @@ struct PortfolioPageTests {
             let browser = t.browser()
             try await browser.login("veileder1")
             let fnr = CandidateFixture.fnr()
-            let id = try await CandidateFixture.register(browser, CandidateFixture.fields(fnr: fnr, first: "Øyvind", last: "Sørensen-Ærø"))
-            for needle in ["øyvind", "OYVIND", "sørensen", "sorensen", "ÆRØ", "aero"] {
+            let id = try await CandidateFixture.register(browser, CandidateFixture.fields(fnr: fnr, first: "Øystein-Åge", last: "Blåbærsøndergård"))
+            for needle in ["øystein", "OYSTEIN-AGE", "blåbær", "blabaer", "SØNDERGÅRD", "sondergard"] {
                 try await browser.get("/portefolje")
                 let found = try await browser.post("/portefolje/sok", [("q", needle)])
                 #expect(found.status == .seeOther)
@@ -101,7 +101,7 @@ struct PortfolioPageTests {
             #expect(byNumber.headers.first(name: .location) == "/kandidater/\(id)")
             let inURL = try await browser.get("/portefolje?q=\(fnr)")
             #expect(inURL.status == .ok)
-            #expect(inURL.text.contains("ikke i adressen"))
+            #expect(inURL.text.contains("tall i adressen"))
             #expect(!inURL.text.contains("value=\"\(fnr)\""))
             #expect(try await t.auditEntries().allSatisfy { !($0.detail ?? "").contains(fnr) })
             try await browser.get("/portefolje")

@@ -410,7 +410,7 @@ struct CandidateController {
 }
 
 extension CandidateReasonRequired: PageError {
-    var problem: ProblemError { ProblemError(.forbidden, key: "candidate.error.reason_required") }
+    var problem: ProblemError { ProblemError(.forbidden, key: "candidate.error.reason_required", args: [candidate.id?.uuidString ?? ""]) }
 
     func page(for request: Request) async throws -> Response {
         try await render(request, reason: "", errors: .init())
