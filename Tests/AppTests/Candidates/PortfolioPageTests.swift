@@ -51,7 +51,7 @@ struct PortfolioPageTests {
             try await item.create(on: t.db)
 
             let veileder1 = try await t.user("veileder1")
-            let query = PortfolioQuery(counselorID: veileder1.id!, now: t.clock.now())
+            let query = PortfolioQuery(counselorID: veileder1.id!, officeID: veileder1.$office.id!, now: t.clock.now())
             let counts = try await query.counts(on: t.sql)
             let total = try await Candidate.query(on: t.db).filter(\.$counselor.$id == veileder1.id!).count()
             #expect(counts[.all] == total)

@@ -22,7 +22,13 @@ public struct AuditEvent: Sendable, Equatable {
         self.objectID = objectID
         self.officeID = officeID
         self.outcome = outcome
-        self.detail = detail.map { String($0.prefix(500)) }
+        self.detail = detail.map { String(Self.redactingNationalIDs($0).prefix(500)) }
+    }
+
+    /// Free text (a reason, a search) may hold a national ID number someone typed; the audit trail
+    /// keeps the text without it.
+    static func redactingNationalIDs(_ text: String) -> String {
+        text.replacingOccurrences(of: #"\d{6}[ .]?\d{5}"#, with: "[fnr fjernet]", options: .regularExpression)
     }
 
     /// An event about a user account (a person).

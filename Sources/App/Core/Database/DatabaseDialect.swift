@@ -1,3 +1,4 @@
+import Foundation
 import Fluent
 import SQLKit
 
@@ -8,6 +9,13 @@ public enum DatabaseDialect: Sendable {
     public init(_ db: any Database) {
         let name = (db as? any SQLDatabase)?.dialect.name ?? "sqlite"
         self = name.hasPrefix("postgres") ? .postgres : .sqlite
+    }
+
+    /// Locks one row until the transaction ends, so a check made after it cannot be overtaken by a
+    /// parallel change. SQLite needs nothing: a Samskap write transaction holds the database's write lock.
+    public func lockRow(_ table: String, id: UUID, on db: any Database) async throws {
+        guard self == .postgres else { return }
+        try await (db as! any SQLDatabase).raw("SELECT id FROM \(ident: table) WHERE id = \(bind: id) FOR UPDATE").run()
     }
 
     /// Statements that make the audit trail refuse UPDATE and DELETE, so rows can only be appended.

@@ -218,7 +218,9 @@ struct CandidateAPIController {
 
     /// `?filter=&q=&sort=&page=` on the caller's own portfolio. Every bad parameter is named.
     private func portfolioQuery(_ req: Request) throws -> PortfolioQuery {
-        var query = PortfolioQuery(counselorID: try req.requirePrincipal().userID, now: req.now)
+        let principal = try req.requirePrincipal()
+        guard let officeID = principal.officeID else { throw ProblemError(.forbidden, key: "candidate.error.no_office") }
+        var query = PortfolioQuery(counselorID: principal.userID, officeID: officeID, now: req.now)
         var issues: [ProblemError.FieldIssue] = []
         if let raw = req.query[String.self, at: "filter"] {
             if let filter = PortfolioFilter(raw: raw) { query.filter = filter } else { issues.append(.init("filter", "portfolio.error.filter")) }

@@ -5,8 +5,9 @@ import Vapor
 /// Who may see and change a candidate. A pure rule; `Request.openCandidate` applies it.
 ///
 /// - The responsible counselor works with the candidate directly.
-/// - Colleagues and leaders at the candidate's office may open the record on need: they give a
-///   reason first, which is audited, and get access for a working day.
+/// - Counselors and leaders at the candidate's office may open the record on need: they give a
+///   reason first, which is audited, and get access for a working day — leaders to act on it,
+///   colleagues to read it (a change of responsibility goes through a handover).
 /// - Someone at another office gets access only through an approved access request (read only).
 /// - Everyone else — admins included — is told the candidate does not exist.
 public enum CandidateAccess {
@@ -27,7 +28,8 @@ public enum CandidateAccess {
         let sameOffice = principal.mayAccess(office: candidateOfficeID, for: .content)
         if principal.userID == counselorID && sameOffice { return .full }
         if let grantReadOnly { return grantReadOnly || !sameOffice ? .read : .full }
-        if sameOffice && principal.hasAny(Access.officeRoles) { return .needsReason }
+        // Market contacts see candidates through the pathways they are linked to (a later feature).
+        if sameOffice && principal.hasAny([.veileder, .leder]) { return .needsReason }
         return .none
     }
 }

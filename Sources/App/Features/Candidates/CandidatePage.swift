@@ -163,7 +163,8 @@ struct CandidatePage {
 
         // Who has looked: for the responsible counselor and the office's leaders.
         var looks: [LookRow]?
-        if candidate.$counselor.id == principal.userID || principal.roles.contains(.leder) {
+        if principal.mayAccess(office: candidate.$office.id, for: .content),
+           candidate.$counselor.id == principal.userID || principal.roles.contains(.leder) {
             let entries = try await AuditEntry.query(on: req.db)
                 .filter(\.$objectType == AuditObjectType.candidate)
                 .filter(\.$objectID == id.uuidString)

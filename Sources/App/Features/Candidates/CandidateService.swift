@@ -20,7 +20,7 @@ struct CandidateService {
 
     func register(_ valid: ValidCandidate) async throws -> Candidate {
         let principal = try req.requirePrincipal()
-        guard let officeID = principal.officeID, principal.hasAny([.veileder, .leder, .markedskontakt]) else {
+        guard let officeID = principal.officeID, principal.hasAny([.veileder, .leder]) else {
             throw ProblemError(.forbidden, key: "candidate.error.no_office")
         }
         guard let fnr = valid.fnr else { throw ProblemError.validation([.init("fnr", "fnr.error.required")]) }
@@ -38,6 +38,17 @@ struct CandidateService {
         candidate.isDemo = false
         candidate.createdAt = now
         let at = now
+        do {
+            try await insert(candidate, fnr: fnr, at: at, principal: principal)
+        } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
+            // Registered by someone else a moment ago: the same answer as when it was there before.
+            guard let existing = try await Candidate.query(on: req.db).filter(\.$fnr == fnr.value).first() else { throw error }
+            throw AlreadyRegistered(candidateID: try existing.requireID(), sameOffice: existing.$office.id == officeID)
+        }
+        return candidate
+    }
+
+    private func insert(_ candidate: Candidate, fnr: NationalID, at: Date, principal: Principal) async throws {
         try await req.write { db, audit in
             try await candidate.create(on: db)
             let assignment = CounselorAssignment()
@@ -49,7 +60,6 @@ struct CandidateService {
             try await assignment.create(on: db)
             audit.record(.candidate(.candidateCreated, candidate, detail: "\(fnr.kind == .dNumber ? "D-nummer" : "fødselsnummer")\(fnr.isSynthetic ? ", syntetisk" : "")"))
         }
-        return candidate
     }
 
     func update(_ candidate: Candidate, with valid: ValidCandidate) async throws {
@@ -101,7 +111,7 @@ struct CandidateService {
             grant.reason = reason
             grant.grantedAt = at
             grant.expiresAt = at.addingTimeInterval(CandidateAccess.reasonGrantDuration)
-            grant.readOnly = false
+            grant.readOnly = !principal.roles.contains(.leder)
             try await grant.create(on: db)
             audit.record(.candidate(.candidateAccessReason, candidate, detail: "grunn: \(reason)"))
         }
@@ -160,6 +170,7 @@ struct CandidateService {
         guard !candidate.isHybrid else { throw ProblemError(.conflict, key: "hybrid.error.already") }
         let counselorID = candidate.$counselor.id
         try await req.write { db, audit in
+            try await Self.recheck(candidate, on: db) { !$0.isHybrid ? nil : "hybrid.error.already" }
             let period = HybridPeriod()
             period.$candidate.id = try candidate.requireID()
             period.$counselor.id = counselorID
@@ -182,6 +193,7 @@ struct CandidateService {
             throw ProblemError.validation([.init("date", "hybrid.error.end_before_start")])
         }
         try await req.write { db, audit in
+            try await Self.recheck(candidate, on: db) { $0.isHybrid ? nil : "hybrid.error.not_hybrid" }
             period.endedOn = date
             period.endReason = reason
             try await period.save(on: db)
@@ -230,6 +242,8 @@ struct CandidateService {
         let at = now
         let candidateID = try candidate.requireID()
         try await req.write { db, audit in
+            // Two handovers at once: the second finds the counselor already changed.
+            try await Self.recheck(candidate, on: db) { $0.$counselor.id == from ? nil : "handover.error.changed" }
             let assignment = CounselorAssignment()
             assignment.$candidate.id = candidateID
             assignment.$fromCounselor.id = from
@@ -259,6 +273,19 @@ struct CandidateService {
             try await candidate.save(on: db)
             audit.record(.candidate(.candidateHandover, candidate, detail: "bytte nr. \(candidate.counselorChanges)"))
         }
+    }
+
+    /// Locks the candidate's row, reads it again inside the transaction and refuses (409 with the
+    /// returned key) when a parallel change got there first; the model is refreshed for the write.
+    static func recheck(_ candidate: Candidate, on db: any Database, _ problem: (Candidate) -> String?) async throws {
+        let id = try candidate.requireID()
+        try await DatabaseDialect(db).lockRow(Candidate.schema, id: id, on: db)
+        guard let fresh = try await Candidate.find(id, on: db) else { throw Abort(.notFound) }
+        if let key = problem(fresh) { throw ProblemError(.conflict, key: key) }
+        candidate.isHybrid = fresh.isHybrid
+        candidate.hybridSince = fresh.hybridSince
+        candidate.counselorChanges = fresh.counselorChanges
+        candidate.$counselor.id = fresh.$counselor.id
     }
 
     /// The latest handover note to the current counselor, if they have not opened it yet; marks it seen.

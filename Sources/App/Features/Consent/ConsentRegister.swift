@@ -49,7 +49,8 @@ public struct ConsentTerms: Sendable, Equatable {
     public func holds(at moment: Date) -> Bool {
         if let withdrawnAt, withdrawnAt <= moment { return false }
         if moment < givenOn { return false }
-        if let expiresOn, moment >= expiresOn.addingTimeInterval(86_400) { return false }
+        // The last day is a whole calendar day in Norway, also when the clocks change that night.
+        if let expiresOn, moment >= (Calendar.oslo.date(byAdding: .day, value: 1, to: expiresOn) ?? expiresOn.addingTimeInterval(86_400)) { return false }
         return true
     }
 

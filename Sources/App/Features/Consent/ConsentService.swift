@@ -83,6 +83,10 @@ struct ConsentService {
         let principal = try req.requirePrincipal()
         let at = req.now
         try await req.write { db, audit in
+            try await DatabaseDialect(db).lockRow(CandidateConsent.schema, id: try consent.requireID(), on: db)
+            guard try await CandidateConsent.find(consent.requireID(), on: db)?.withdrawnAt == nil else {
+                throw ProblemError(.conflict, key: "consent.error.withdrawn")
+            }
             consent.withdrawnAt = at
             consent.$withdrawnBy.id = principal.userID
             try await consent.save(on: db)

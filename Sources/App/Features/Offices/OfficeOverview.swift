@@ -11,6 +11,7 @@ struct OfficeOverviewQuery: Sendable {
         var id: UUID
         var display_name: String
         var last_login_at: Date?
+        var active: Int
         var is_counselor: Int
         var portfolio: Int
         var hybrid: Int
@@ -38,7 +39,7 @@ struct OfficeOverviewQuery: Sendable {
     func rows(on sql: any SQLDatabase) async throws -> [Row] {
         let yearAgo = now.addingTimeInterval(-365 * 86_400)
         let query: SQLQueryString = """
-            SELECT u.id, u.display_name, u.last_login_at,
+            SELECT u.id, u.display_name, u.last_login_at, CASE WHEN u.is_active = \(bind: true) THEN 1 ELSE 0 END AS active,
                    CASE WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = \(bind: Role.veileder.rawValue)) THEN 1 ELSE 0 END AS is_counselor,
                    COUNT(c.id) AS portfolio,
                    COALESCE(SUM(CASE WHEN c.is_hybrid = \(bind: true) THEN 1 ELSE 0 END), 0) AS hybrid,
@@ -48,12 +49,13 @@ struct OfficeOverviewQuery: Sendable {
                      WHERE ca.to_counselor_id = u.id AND ca.from_counselor_id IS NOT NULL AND ca.changed_at >= \(bind: yearAgo)) AS handovers_in
             FROM users u
             LEFT JOIN candidates c ON c.counselor_id = u.id AND c.office_id = \(bind: officeID)
-            WHERE u.office_id = \(bind: officeID) AND u.is_active = \(bind: true)
-            GROUP BY u.id, u.display_name, u.last_login_at
+            WHERE u.office_id = \(bind: officeID)
+            GROUP BY u.id, u.display_name, u.last_login_at, u.is_active
             ORDER BY u.display_name, u.id
             """
         let rows = try await sql.raw(query).all(decoding: Row.self)
-        // Counselors always; others only when a candidate is (still) theirs.
-        return rows.filter { $0.is_counselor == 1 || $0.portfolio > 0 }
+        // Active counselors always; anyone else — a deactivated counselor too — while a candidate is
+        // still theirs, so no candidate drops out of the office's totals.
+        return rows.filter { ($0.is_counselor == 1 && $0.active == 1) || $0.portfolio > 0 }
     }
 }

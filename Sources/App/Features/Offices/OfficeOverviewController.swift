@@ -53,7 +53,7 @@ struct OfficeOverviewController {
         let counselorRows = rows.map { row -> CounselorRow in
             let flag = row.is_counselor == 1 ? OfficeOverviewQuery.HybridFlag.of(hybrid: row.hybrid, min: office.hybridMin, max: office.hybridMax) : .withinRange
             return CounselorRow(
-                id: row.id.uuidString, name: row.display_name, isCounselor: row.is_counselor == 1,
+                id: row.id.uuidString, name: row.display_name + (row.active == 1 ? "" : " (" + req.t("overview.inactive") + ")"), isCounselor: row.is_counselor == 1,
                 portfolio: row.portfolio, hybrid: row.hybrid, hybridFlag: flag.rawValue,
                 hybridFlagLabel: flag == .withinRange ? nil : req.t("overview.flag.\(flag.rawValue)", [String(office.hybridMin), String(office.hybridMax)]),
                 needsAction: row.needs_action,
@@ -145,13 +145,17 @@ struct OfficeOverviewController {
               let counselor = try await User.find(counselorID, on: req.db)
         else { throw Abort(.notFound) }
         try await req.requireOfficeAccess(counselor.$office.id, objectType: AuditObjectType.user, objectID: counselorID.uuidString)
-        let hasGrant = try await CandidateAccessGrant.query(on: req.db)
-            .join(Candidate.self, on: \CandidateAccessGrant.$candidate.$id == \Candidate.$id)
-            .filter(Candidate.self, \.$counselor.$id == counselorID)
+        // The list opens only when the leader's reason covers every candidate in it: a grant for one
+        // candidate does not open the portfolio, and a candidate added later asks for a new reason.
+        let officeID = try PortfolioController.office(of: principal)
+        let portfolioIDs = try await Candidate.query(on: req.db).filter(\.$counselor.$id == counselorID).filter(\.$office.$id == officeID).all(\.$id)
+        let granted = Set(try await CandidateAccessGrant.query(on: req.db)
             .filter(\.$user.$id == principal.userID)
+            .filter(\.$candidate.$id ~~ portfolioIDs)
             .filter(\.$expiresAt > req.now)
-            .count() > 0
-        guard hasGrant || counselorID == principal.userID else {
+            .all(\.$candidate.$id))
+        let covered = !portfolioIDs.isEmpty && portfolioIDs.allSatisfy(granted.contains)
+        guard covered || counselorID == principal.userID else {
             return req.redirect(to: "/kontor/oversikt?apne=\(counselorID)#veileder-\(counselorID)", redirectType: .normal)
         }
         var search = (try? req.query.get(String.self, at: "q")) ?? ""

@@ -136,6 +136,7 @@ struct PortfolioController {
         let principal = try req.requirePrincipal()
         if candidate.$office.id != principal.officeID {
             // Registered at another office: offer an access request, tell nothing more.
+            try await req.audit(.candidate(.candidateDuplicate, candidate, detail: "søk på fødselsnummer traff kandidat ved annet kontor", outcome: .denied))
             return try await CandidateController().renderExists(req, fnr: fnr.value, sameOfficeID: nil)
         }
         return req.redirect(to: "/kandidater/\(try candidate.requireID())", redirectType: .normal)
@@ -144,7 +145,7 @@ struct PortfolioController {
     private func renderWithNotice(_ req: Request, _ notice: String) async throws -> Response {
         let principal = try req.requirePrincipal()
         let user = try await User.find(principal.userID, on: req.db)
-        let query = PortfolioQuery(counselorID: principal.userID, now: req.now)
+        let query = PortfolioQuery(counselorID: principal.userID, officeID: try Self.office(of: principal), now: req.now)
         let view = try await build(req, query: query, columns: Column.parse(user?.portfolioColumns), heading: req.t("portfolio.heading"), ownerName: nil, basePath: "/portefolje", notice: notice)
         return try await req.render("portfolio/index", titleKey: "portfolio.title", view, status: .unprocessableEntity)
     }
@@ -167,8 +168,14 @@ struct PortfolioController {
 
     // MARK: - Building the page
 
+    /// The office whose candidates a portfolio shows: the viewer's own.
+    static func office(of principal: Principal) throws -> UUID {
+        guard let officeID = principal.officeID else { throw ProblemError(.forbidden, key: "candidate.error.no_office") }
+        return officeID
+    }
+
     func parse(_ req: Request, counselorID: UUID, search: String) throws -> PortfolioQuery {
-        var query = PortfolioQuery(counselorID: counselorID, now: req.now)
+        var query = PortfolioQuery(counselorID: counselorID, officeID: try Self.office(of: req.requirePrincipal()), now: req.now)
         if let raw = try? req.query.get(String.self, at: "filter") {
             guard let filter = PortfolioFilter(raw: raw) else { throw ProblemError.validation([.init("filter", "portfolio.error.filter")]) }
             query.filter = filter
@@ -248,6 +255,7 @@ struct PortfolioController {
         let requests = try await CandidateAccessRequest.query(on: req.db)
             .join(Candidate.self, on: \CandidateAccessRequest.$candidate.$id == \Candidate.$id)
             .filter(Candidate.self, \.$counselor.$id == counselorID)
+            .filter(Candidate.self, \.$office.$id == Self.office(of: req.requirePrincipal()))
             .filter(\.$decidedAt == nil)
             .with(\.$candidate).with(\.$requester) { $0.with(\.$office) }
             .sort(\.$createdAt)

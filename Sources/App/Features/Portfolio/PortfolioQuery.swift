@@ -74,9 +74,9 @@ enum PortfolioSort: String, CaseIterable, Sendable {
     /// Never contacted comes first under "last contact" (they need it most); no meeting comes last.
     var orderBy: SQLQueryString {
         switch self {
-        case .name: "c.search_key, c.id"
-        case .lastContact: "CASE WHEN c.last_contact_at IS NULL THEN 0 ELSE 1 END, c.last_contact_at, c.search_key, c.id"
-        case .nextMeeting: "CASE WHEN c.next_meeting_at IS NULL THEN 1 ELSE 0 END, c.next_meeting_at, c.search_key, c.id"
+        case .name: "LOWER(c.last_name), LOWER(c.first_name), c.id"
+        case .lastContact: "CASE WHEN c.last_contact_at IS NULL THEN 0 ELSE 1 END, c.last_contact_at, LOWER(c.last_name), c.id"
+        case .nextMeeting: "CASE WHEN c.next_meeting_at IS NULL THEN 1 ELSE 0 END, c.next_meeting_at, LOWER(c.last_name), c.id"
         }
     }
 
@@ -88,6 +88,8 @@ struct PortfolioQuery: Sendable {
     static let pageSize = 50
 
     var counselorID: UUID
+    /// Only candidates at this office: a counselor who moved keeps no view of the old office's candidates.
+    var officeID: UUID
     var filter: PortfolioFilter = .all
     /// Name search, case- and accent-insensitive (æøå written as ae/o/a also match).
     var search: String = ""
@@ -112,7 +114,7 @@ struct PortfolioQuery: Sendable {
     }
 
     private var base: SQLQueryString {
-        var where_: SQLQueryString = "c.counselor_id = \(bind: counselorID)"
+        var where_: SQLQueryString = "c.counselor_id = \(bind: counselorID) AND c.office_id = \(bind: officeID)"
         let needle = search.trimmingCharacters(in: .whitespacesAndNewlines)
         if !needle.isEmpty {
             where_ += " AND \(SearchText.contains("c.search_key", String(needle.prefix(100)), folded: true))"
