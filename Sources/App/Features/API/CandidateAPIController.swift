@@ -242,9 +242,7 @@ struct CandidateAPIController {
     /// Every filter's count (one query) and the page's rows; audited once as a portfolio read.
     private func load(_ req: Request, _ query: PortfolioQuery) async throws -> (counts: [PortfolioFilter: Int], items: [CandidateDTO]) {
         let principal = try req.requirePrincipal()
-        let sql = req.db as! any SQLDatabase
-        let counts = try await query.counts(on: sql)
-        let rows = try await query.rows(on: sql)
+        let (counts, rows) = try await query.load(on: req.db)
         // The rows lack office and hybrid start; one more query for the page's candidates.
         let candidates = rows.isEmpty ? [] : try await Candidate.query(on: req.db).filter(\.$id ~~ rows.map(\.id)).with(\.$office).all()
         let byID = Dictionary(uniqueKeysWithValues: candidates.compactMap { c in c.id.map { ($0, c) } })

@@ -193,9 +193,7 @@ struct PortfolioController {
     }
 
     func build(_ req: Request, query: PortfolioQuery, columns: [Column], heading: String, ownerName: String?, basePath: String, notice: String?) async throws -> PortfolioView {
-        let sql = req.db as! any SQLDatabase
-        let counts = try await query.counts(on: sql)
-        let rows = try await query.rows(on: sql)
+        let (counts, rows) = try await query.load(on: req.db)
         let total = counts[query.filter] ?? 0
         let pageCount = max(1, (total + PortfolioQuery.pageSize - 1) / PortfolioQuery.pageSize)
 

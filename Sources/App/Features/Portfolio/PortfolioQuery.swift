@@ -1,3 +1,4 @@
+import FluentKit
 import Foundation
 import SQLKit
 
@@ -120,6 +121,18 @@ struct PortfolioQuery: Sendable {
             where_ += " AND \(SearchText.contains("c.search_key", String(needle.prefix(100)), folded: true))"
         }
         return where_
+    }
+
+    /// The counts and the page's rows from one snapshot of the database, so a change committed
+    /// between the two statements cannot make a count differ from its list.
+    func load(on db: any Database) async throws -> (counts: [PortfolioFilter: Int], rows: [Row]) {
+        try await db.transaction { tx in
+            let sql = tx as! any SQLDatabase
+            if DatabaseDialect(tx) == .postgres {
+                try await sql.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY").run()
+            }
+            return (try await counts(on: sql), try await rows(on: sql))
+        }
     }
 
     /// Every filter's count, from one query.
