@@ -54,12 +54,7 @@ extension TestingHTTPResponse {
 /// Candidates for API tests: fresh synthetic numbers and a complete body.
 enum APICandidate {
     /// Born 1925–39: older than anyone in the demo data, so never a duplicate of theirs.
-    static func fnr() -> String {
-        NationalID.synthetic(
-            day: Int.random(in: 1...28), month: Int.random(in: 1...12), year: Int.random(in: 1925...1939),
-            individualSeed: Int.random(in: 0..<1_000_000)
-        )
-    }
+    static func fnr() -> String { CandidateFixture.fnr() }
 
     static func body(
         fnr: String = fnr(), first: String = "Kari", last: String = "Nordmann",

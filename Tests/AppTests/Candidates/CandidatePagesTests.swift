@@ -1,18 +1,23 @@
 @testable import App
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import Testing
 import Vapor
 import VaporTesting
 
 /// Test data for candidates, registered through the pages as a counselor would.
 enum CandidateFixture {
-    nonisolated(unsafe) static var seed = 10_000
+    private static let counter = NIOLockedValueBox(0)
 
-    /// A fresh synthetic number no other test uses.
-    static func fnr(day: Int = 12, month: Int = 5, year: Int = 1990) -> String {
-        seed += 7
-        return NationalID.synthetic(day: day, month: month, year: year, individualSeed: seed &* 31 &+ Int.random(in: 0..<400))
+    /// A fresh synthetic number no other call returns: each call gets its own birth date, in years
+    /// (1925–1939) the demo data never uses, so it cannot collide with a demo candidate either.
+    static func fnr() -> String {
+        let n = counter.withLockedValue { value -> Int in
+            value += 1
+            return value
+        }
+        return NationalID.synthetic(day: 1 + (n / 15) % 28, month: 1 + (n / 420) % 12, year: 1925 + n % 15, individualSeed: n)
     }
 
     static func fields(
