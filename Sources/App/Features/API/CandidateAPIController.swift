@@ -161,15 +161,9 @@ struct CandidateAPIController {
         var issues: [ProblemError.FieldIssue] = []
         let action = input.action.flatMap(HybridInput.Action.init(rawValue:))
         if action == nil { issues.append(.init("action", "hybrid.error.action")) }
-        let date = (input.date ?? "").isEmpty ? Calendar.oslo.startOfDay(for: req.now) : DisplayDate.parseDay(input.date ?? "")
-        if let date {
-            if date > req.now { issues.append(.init("date", "hybrid.error.future")) }
-        } else {
-            issues.append(.init("date", "hybrid.error.date"))
-        }
-        let reason = CandidateRules.validReason(input.reason)
-        if reason == nil { issues.append(.init("reason", "candidate.error.reason")) }
-        guard issues.isEmpty, let action, let date, let reason else { throw ProblemError.validation(issues) }
+        let change = CandidateRules.hybridChange(date: input.date, reason: input.reason, now: req.now)
+        if case let .failure(problems) = change { issues += problems.issues }
+        guard issues.isEmpty, let action, case let .success((date, reason)) = change else { throw ProblemError.validation(issues) }
         let service = CandidateService(req: req)
         switch action {
         case .start: try await service.startHybrid(opened.candidate, on: date, reason: reason)

@@ -24,46 +24,6 @@ struct CandidateController {
         var errors: FormErrors
     }
 
-    struct CandidateForm: Content {
-        var fnr: String?
-        var firstName: String?
-        var lastName: String?
-        var phone: String?
-        var email: String?
-        var municipality: String?
-        var innsatsgruppe: String?
-        var mainBenefit: String?
-        var wishes: String?
-        var wishedWork: String?
-        var strengths: String?
-        var challenges: String?
-        var supportNeeds: String?
-        var education: String?
-        var workExperience: String?
-        var norwegianLevel: String?
-
-        var draft: CandidateDraft {
-            var d = CandidateDraft()
-            d.fnr = fnr ?? ""
-            d.firstName = firstName ?? ""
-            d.lastName = lastName ?? ""
-            d.phone = phone ?? ""
-            d.email = email ?? ""
-            d.municipality = municipality ?? ""
-            d.innsatsgruppe = innsatsgruppe ?? ""
-            d.mainBenefit = mainBenefit ?? ""
-            d.wishes = wishes ?? ""
-            d.wishedWork = wishedWork ?? ""
-            d.strengths = strengths ?? ""
-            d.challenges = challenges ?? ""
-            d.supportNeeds = supportNeeds ?? ""
-            d.education = education ?? ""
-            d.workExperience = workExperience ?? ""
-            d.norwegianLevel = norwegianLevel ?? ""
-            return d
-        }
-    }
-
     // MARK: - Register
 
     func new(req: Request) async throws -> Response {
@@ -71,7 +31,7 @@ struct CandidateController {
     }
 
     func create(req: Request) async throws -> Response {
-        let draft = try req.content.decode(CandidateForm.self).draft
+        let draft = try req.content.decode(CandidateInput.self).draft()
         switch CandidateRules.validate(draft, checkFnr: true, allowSynthetic: req.samskap.config.allowSyntheticIDs) {
         case let .failure(problems):
             return try await renderForm(req, draft: draft, candidate: nil, errors: FormErrors(problems.issues, req), status: .unprocessableEntity)
@@ -179,7 +139,7 @@ struct CandidateController {
 
     func update(req: Request) async throws -> Response {
         let opened = try await req.openCandidate(needs: .full)
-        let draft = try req.content.decode(CandidateForm.self).draft
+        let draft = try req.content.decode(CandidateInput.self).draft()
         switch CandidateRules.validate(draft, checkFnr: false, allowSynthetic: false) {
         case let .failure(problems):
             return try await renderForm(req, draft: draft, candidate: opened.candidate, errors: FormErrors(problems.issues, req), status: .unprocessableEntity)
@@ -291,24 +251,22 @@ struct CandidateController {
     private func changeHybrid(_ req: Request, start: Bool) async throws -> Response {
         let opened = try await req.openCandidate(needs: .full)
         let form = try req.content.decode(HybridForm.self)
-        var errors = FormErrors()
-        let date = (form.date ?? "").isEmpty ? Calendar.oslo.startOfDay(for: req.now) : DisplayDate.parseDay(form.date ?? "")
-        if date == nil { errors.add("hybridDate", req.t("hybrid.error.date")) }
-        if let date, date > req.now { errors.add("hybridDate", req.t("hybrid.error.future")) }
-        let reason = CandidateRules.validReason(form.reason)
-        if reason == nil { errors.add("hybridReason", req.t("candidate.error.reason")) }
-        guard errors.isEmpty, let date, let reason else {
+        // The form's fields are named hybridDate and hybridReason on the candidate page.
+        func page(_ issues: [ProblemError.FieldIssue]) async throws -> Response {
             var page = CandidatePage(req: req, opened: opened)
-            page.hybridErrors = errors
+            page.hybridErrors = FormErrors(issues.map { .init("hybrid" + $0.field.prefix(1).uppercased() + $0.field.dropFirst(), $0.key) }, req)
             return try await page.render(status: .unprocessableEntity, auditRead: false)
+        }
+        let date: Date, reason: String
+        switch CandidateRules.hybridChange(date: form.date, reason: form.reason, now: req.now) {
+        case let .failure(problems): return try await page(problems.issues)
+        case let .success(change): (date, reason) = change
         }
         let service = CandidateService(req: req)
         do {
             if start { try await service.startHybrid(opened.candidate, on: date, reason: reason) } else { try await service.endHybrid(opened.candidate, on: date, reason: reason) }
         } catch let problem as ProblemError where problem.status == .unprocessableEntity {
-            var page = CandidatePage(req: req, opened: opened)
-            page.hybridErrors = FormErrors(problem.fields.map { .init($0.field == "date" ? "hybridDate" : $0.field, $0.key) }, req)
-            return try await page.render(status: .unprocessableEntity, auditRead: false)
+            return try await page(problem.fields)
         }
         return req.redirect(to: "/kandidater/\(opened.id)?melding=\((start ? Flash.hybridStarted : Flash.hybridEnded).rawValue)", redirectType: .normal)
     }

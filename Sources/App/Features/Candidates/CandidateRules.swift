@@ -100,6 +100,22 @@ public enum CandidateRules {
         ))
     }
 
+    /// The date and reason of starting or ending hybrid follow-up (fields `date`, `reason`). An empty
+    /// date is today; a date in the future is refused.
+    public static func hybridChange(date raw: String?, reason: String?, now: Date) -> Result<(date: Date, reason: String), ValidationProblems> {
+        var issues: [ProblemError.FieldIssue] = []
+        let date = (raw ?? "").isEmpty ? Calendar.oslo.startOfDay(for: now) : DisplayDate.parseDay(raw ?? "")
+        if let date {
+            if date > now { issues.append(.init("date", "hybrid.error.future")) }
+        } else {
+            issues.append(.init("date", "hybrid.error.date"))
+        }
+        let reason = validReason(reason)
+        if reason == nil { issues.append(.init("reason", "candidate.error.reason")) }
+        guard issues.isEmpty, let date, let reason else { return .failure(ValidationProblems(issues: issues)) }
+        return .success((date, reason))
+    }
+
     /// A reason someone gives for opening a candidate or asking for access.
     public static func validReason(_ raw: String?) -> String? {
         let reason = clean(raw ?? "")
