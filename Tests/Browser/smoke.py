@@ -108,6 +108,9 @@ def portfolio_and_candidate(browser, label):
     page = browser.page_source
     assert page.index("Ressurser og styrker") < page.index("Utfordringer og begrensninger"), "strengths first"
     assert "*****" in page, "the national ID number is masked"
+    reveal = browser.find_element(By.CSS_SELECTOR, "form[action$='/vis-fnr'] button")
+    color = browser.execute_script("return getComputedStyle(arguments[0]).color", reveal)
+    assert reveal.is_displayed() and color != "rgb(255, 255, 255)", f"the reveal button is visible (colour {color})"
     check_page(browser, "/kandidater/ny", label, "candidate-form", "Registrer kandidat")
 
 
