@@ -18,6 +18,7 @@ public func configure(_ app: Application, config: AppConfig, clock: any AppClock
         clock: clock,
         passwords: passwords,
         strings: try StringTables.load(from: app.directory.resourcesDirectory + "Strings"),
+        methodModels: try MethodModelCatalog.loadShipped(from: app.directory.resourcesDirectory + "MethodModels"),
         timingDummyHash: try await passwords.hash(SecretToken.generate())
     )
 
@@ -74,6 +75,7 @@ enum Migrations {
         M0004_CreateAPITokens(),
         M0005_CreateAuditTrail(),
         M0006_CreateCandidates(),
+        M0007_CreatePathways(),
     ]
 
     static func register(on app: Application) {

@@ -12,6 +12,8 @@ enum Commands {
         app.asyncCommands.use(TokenCommands(), as: "token")
         app.asyncCommands.use(AuditCommands(), as: "audit")
         app.asyncCommands.use(BackupCommand(), as: "backup")
+        app.asyncCommands.use(ModelCommands(), as: "model")
+        app.asyncCommands.use(DailyJobCommand(), as: "daily")
     }
 }
 
@@ -40,7 +42,7 @@ struct MigrateCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await app.autoMigrate()
+        try await Startup.migrate(app)
         context.console.print("Databasen er oppdatert (\(app.samskap.config.database.kindName)).")
     }
 }

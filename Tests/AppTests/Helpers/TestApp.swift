@@ -59,7 +59,7 @@ func withTestApp(
     do {
         try await App.configure(app, config: config, clock: clock)
         app.fluent.migrationLogLevel = .debug
-        try await app.autoMigrate()
+        try await Startup.migrate(app)
         if demo { _ = try await DemoSeeder(app: app).run() }
         try await body(TestApp(app: app, clock: clock, database: database))
     } catch {

@@ -46,6 +46,8 @@ public enum AuditObjectType {
     public static let route = "route"
     public static let candidate = "candidate"
     public static let consent = "consent"
+    public static let pathway = "pathway"
+    public static let methodModel = "method_model"
 
     public static let persons: Set<String> = [user, candidate]
 }
@@ -97,6 +99,16 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, ExpressibleBySt
     public static let consentWithdrawn: AuditAction = "consent.withdrawn"
     public static let officeOverviewRead: AuditAction = "office.overview_read"
 
+    public static let pathwayCreated: AuditAction = "pathway.created"
+    public static let pathwayRead: AuditAction = "pathway.read"
+    public static let pathwayEventRecorded: AuditAction = "pathway.event_recorded"
+    public static let pathwayStepChanged: AuditAction = "pathway.step_changed"
+    public static let pathwayStatusChanged: AuditAction = "pathway.status_changed"
+    public static let pathwayClosed: AuditAction = "pathway.closed"
+    public static let qualityRead: AuditAction = "quality.read"
+    public static let methodModelImported: AuditAction = "method_model.imported"
+    public static let dailyJobRun: AuditAction = "system.daily_job"
+
     public static let auditSearched: AuditAction = "audit.searched"
     public static let backupTaken: AuditAction = "system.backup"
     public static let demoSeeded: AuditAction = "system.demo_seeded"
@@ -109,6 +121,8 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, ExpressibleBySt
         .candidateCreated, .candidateDuplicate, .candidateUpdated, .candidateRead, .candidateFnrRevealed,
         .candidateAccessReason, .candidateAccessRequested, .candidateAccessDecided, .candidateHybridStarted,
         .candidateHybridEnded, .candidateHandover, .portfolioRead, .consentRecorded, .consentWithdrawn, .officeOverviewRead,
+        .pathwayCreated, .pathwayRead, .pathwayEventRecorded, .pathwayStepChanged, .pathwayStatusChanged, .pathwayClosed,
+        .qualityRead, .methodModelImported, .dailyJobRun,
         .auditSearched, .backupTaken, .demoSeeded,
     ]
 

@@ -6,6 +6,8 @@ public struct SamskapServices: Sendable {
     public var clock: any AppClock
     public var passwords: any PasswordHasher
     public var strings: StringTables
+    /// The shipped method models (validated at start) and the cache of stored versions.
+    public var methodModels: MethodModelCatalog
     /// A bcrypt hash at the configured cost, checked when a username is unknown or locked, so
     /// those answers take as long as a real check.
     public var timingDummyHash: String

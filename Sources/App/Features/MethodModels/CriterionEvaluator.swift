@@ -1,0 +1,162 @@
+import Foundation
+
+/// The state of one criterion for one pathway.
+public enum CriterionState: String, Codable, Sendable, CaseIterable {
+    case met
+    case metLate = "met_late"
+    case due
+    case overdue
+    case notApplicable = "not_applicable"
+}
+
+/// An event as the evaluator sees it.
+public struct RuleEvent: Sendable, Hashable {
+    public var id: UUID
+    public var type: PathwayEventType
+    public var occurredAt: Date
+    public var employerID: UUID?
+
+    public init(id: UUID, type: PathwayEventType, occurredAt: Date, employerID: UUID? = nil) {
+        self.id = id
+        self.type = type
+        self.occurredAt = occurredAt
+        self.employerID = employerID
+    }
+}
+
+public struct CriterionResult: Sendable, Hashable {
+    public var state: CriterionState
+    /// The first moment after the last allowed day (a page shows the day before it).
+    public var deadline: Date?
+    /// An outer limit shown beside the deadline ("at the latest 6 months").
+    public var limit: Date?
+    public var evidence: RuleEvent?
+    /// For `overdue`: since when.
+    public var overdueSince: Date?
+    /// When the state can change by time alone (the daily job looks again then).
+    public var nextCheckAt: Date?
+
+    static let notApplicable = CriterionResult(state: .notApplicable)
+
+    init(state: CriterionState, deadline: Date? = nil, limit: Date? = nil, evidence: RuleEvent? = nil, overdueSince: Date? = nil, nextCheckAt: Date? = nil) {
+        self.state = state
+        self.deadline = deadline
+        self.limit = limit
+        self.evidence = evidence
+        self.overdueSince = overdueSince
+        self.nextCheckAt = nextCheckAt
+    }
+}
+
+/// Evaluates a rule over a pathway's events at a moment. Pure: no database, no clock.
+public enum CriterionEvaluator {
+    public static func evaluate(_ rule: CriterionRule, events unsorted: [RuleEvent], now: Date) -> CriterionResult {
+        // Same moment: the order they were given in (recording order) decides.
+        let events = unsorted.enumerated().sorted { ($0.element.occurredAt, $0.offset) < ($1.element.occurredAt, $1.offset) }.map(\.element)
+        switch rule.kind {
+        case let .within(after, within, limit):
+            return evaluateWithin(expect: rule.expect, after: after, within: within, limit: limit, ends: rule.allEnds, events: events, now: now)
+        case let .before(triggers, sameEmployer, within):
+            return evaluateBefore(expect: rule.expect, triggers: triggers, sameEmployer: sameEmployer, within: within, ends: rule.allEnds, events: events)
+        case let .every(interval, from, until, period):
+            return evaluateEvery(expect: rule.expect, interval: interval, from: from, until: until, period: period, ends: rule.allEnds, events: events, now: now)
+        }
+    }
+
+    private static func startOfDay(_ date: Date) -> Date { RuleDuration.calendar.startOfDay(for: date) }
+
+    /// The first end event on or after `start`.
+    private static func end(_ ends: Set<PathwayEventType>, from start: Date, in events: [RuleEvent]) -> RuleEvent? {
+        events.first { ends.contains($0.type) && $0.occurredAt >= start }
+    }
+
+    // MARK: X within D after Y
+
+    private static func evaluateWithin(expect: Set<PathwayEventType>, after: Set<PathwayEventType>, within: RuleDuration, limit: RuleDuration?,
+                                       ends: Set<PathwayEventType>, events: [RuleEvent], now: Date) -> CriterionResult {
+        guard let anchor = events.last(where: { after.contains($0.type) }) else { return .notApplicable }
+        let deadline = within.deadline(after: anchor.occurredAt)
+        let outer = limit?.deadline(after: anchor.occurredAt)
+        // The anchor's own day counts, whatever time was entered for either event.
+        let from = startOfDay(anchor.occurredAt)
+        if let evidence = events.first(where: { expect.contains($0.type) && $0.occurredAt >= from && $0.id != anchor.id }) {
+            return CriterionResult(state: evidence.occurredAt < deadline ? .met : .metLate, deadline: deadline, limit: outer, evidence: evidence)
+        }
+        if let ended = end(ends, from: from, in: events) {
+            return ended.occurredAt < deadline
+                ? CriterionResult(state: .notApplicable, deadline: deadline, limit: outer)
+                : CriterionResult(state: .overdue, deadline: deadline, limit: outer, overdueSince: deadline)
+        }
+        if now < deadline {
+            return CriterionResult(state: .due, deadline: deadline, limit: outer, nextCheckAt: deadline)
+        }
+        return CriterionResult(state: .overdue, deadline: deadline, limit: outer, overdueSince: deadline)
+    }
+
+    // MARK: X before Y (at the same employer)
+
+    private static func evaluateBefore(expect: Set<PathwayEventType>, triggers: Set<PathwayEventType>, sameEmployer: Bool, within: RuleDuration?,
+                                       ends: Set<PathwayEventType>, events: [RuleEvent]) -> CriterionResult {
+        let firstEnd = events.first { ends.contains($0.type) }?.occurredAt
+        let allTriggers = events.filter { triggers.contains($0.type) && (firstEnd == nil || $0.occurredAt <= firstEnd!) }
+        var results: [CriterionResult] = []
+        for (index, trigger) in allTriggers.enumerated() {
+            if sameEmployer && trigger.employerID == nil { continue } // cannot be checked without an employer
+            let matches: (RuleEvent) -> Bool = { event in
+                expect.contains(event.type) && event.id != trigger.id && (!sameEmployer || event.employerID == trigger.employerID)
+            }
+            var windowStart = Date.distantPast
+            if !sameEmployer, index > 0 { windowStart = allTriggers[index - 1].occurredAt }
+            if let within { windowStart = max(windowStart, within.earliest(before: trigger.occurredAt)) }
+            let next = sameEmployer ? nil : allTriggers.dropFirst(index + 1).first?.occurredAt
+            let deadline = trigger.occurredAt
+            if let evidence = events.last(where: { matches($0) && $0.occurredAt >= windowStart && $0.occurredAt <= trigger.occurredAt }) {
+                results.append(CriterionResult(state: .met, deadline: deadline, evidence: evidence))
+            } else if let late = events.first(where: { matches($0) && $0.occurredAt > trigger.occurredAt && (next == nil || $0.occurredAt < next!) }) {
+                results.append(CriterionResult(state: .metLate, deadline: deadline, evidence: late))
+            } else {
+                results.append(CriterionResult(state: .overdue, deadline: deadline, overdueSince: trigger.occurredAt))
+            }
+        }
+        // The worst occurrence decides; among equals, the latest.
+        let rank: [CriterionState: Int] = [.overdue: 3, .metLate: 2, .met: 1]
+        return results.reversed().max { rank[$0.state, default: 0] < rank[$1.state, default: 0] } ?? .notApplicable
+    }
+
+    // MARK: X at least every D from Y until Z (or for a period)
+
+    private static func evaluateEvery(expect: Set<PathwayEventType>, interval: RuleDuration, from: Set<PathwayEventType>, until: Set<PathwayEventType>,
+                                      period: RuleDuration?, ends: Set<PathwayEventType>, events: [RuleEvent], now: Date) -> CriterionResult {
+        guard let start = events.last(where: { from.contains($0.type) }) else { return .notApplicable }
+        let day = startOfDay(start.occurredAt)
+        // The period ends at the first `until` or ending event after the start, or after `period`.
+        var periodEnd: Date? = events.first { (until.contains($0.type) || ends.contains($0.type)) && $0.occurredAt >= day && $0.id != start.id }?.occurredAt
+        if let period {
+            let timed = period.deadline(after: start.occurredAt)
+            periodEnd = min(periodEnd ?? timed, timed)
+        }
+        let stop = min(periodEnd ?? now, now)
+        var last: RuleEvent?
+        var lastAt = start.occurredAt
+        var gapExceeded = false
+        for event in events where expect.contains(event.type) && event.id != start.id && event.occurredAt >= day && event.occurredAt <= stop {
+            if event.occurredAt >= interval.deadline(after: lastAt) { gapExceeded = true }
+            last = event
+            lastAt = event.occurredAt
+        }
+        let deadline = interval.deadline(after: lastAt)
+        if let periodEnd, periodEnd <= now {
+            // The period is over: judge it as a whole.
+            if deadline < periodEnd { gapExceeded = true }
+            guard let last else {
+                return gapExceeded ? CriterionResult(state: .overdue, deadline: deadline, overdueSince: deadline) : .notApplicable
+            }
+            return CriterionResult(state: gapExceeded ? .metLate : .met, deadline: deadline, evidence: last)
+        }
+        let timedEnd = period.map { $0.deadline(after: start.occurredAt) }
+        if now >= deadline {
+            return CriterionResult(state: .overdue, deadline: deadline, evidence: last, overdueSince: deadline, nextCheckAt: timedEnd)
+        }
+        return CriterionResult(state: .due, deadline: deadline, evidence: last, nextCheckAt: min(deadline, timedEnd ?? deadline))
+    }
+}

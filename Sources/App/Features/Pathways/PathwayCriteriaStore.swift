@@ -1,0 +1,58 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// The stored state of a pathway's quality criteria: rewritten whenever the pathway's events
+/// change, and by the daily job when a deadline passes, so pages and counts only read rows.
+enum PathwayCriteriaStore {
+    struct Row: Codable, Sendable {
+        var pathway_id: UUID
+        var criterion_id: String
+        var state: String
+        var deadline: Date?
+        var limit_at: Date?
+        var overdue_since: Date?
+        var evidence_event_id: UUID?
+        var evidence_at: Date?
+        var next_check_at: Date?
+        var evaluated_at: Date
+
+        /// Overdue also when the deadline passed after the last evaluation and the daily job has not run yet.
+        func effectiveState(now: Date) -> CriterionState {
+            let stored = CriterionState(rawValue: state) ?? .notApplicable
+            if stored == .due, let deadline, deadline <= now { return .overdue }
+            return stored
+        }
+    }
+
+    /// SQL for "this criterion row is overdue now", on alias `pc`.
+    static func overduePredicate(now: Date) -> SQLQueryString {
+        "(pc.state = \(bind: CriterionState.overdue.rawValue) OR (pc.state = \(bind: CriterionState.due.rawValue) AND pc.deadline <= \(bind: now)))"
+    }
+
+    /// Evaluates every checked criterion of the pathway's model over its events and stores the result.
+    /// Runs inside the write transaction that changed the pathway.
+    static func refresh(pathwayID: UUID, model: MethodModel, on db: any Database, now: Date) async throws {
+        let events = try await PathwayEvent.query(on: db).filter(\.$pathway.$id == pathwayID).sort(\.$occurredAt).sort(\.$recordedAt).all()
+        let ruleEvents = events.map(\.ruleEvent)
+        let sql = db as! any SQLDatabase
+        try await sql.delete(from: "pathway_criteria").where("pathway_id", .equal, pathwayID).run()
+        let rows = model.checkedCriteria.compactMap { criterion -> Row? in
+            guard let rule = criterion.rule else { return nil }
+            let result = CriterionEvaluator.evaluate(rule, events: ruleEvents, now: now)
+            return Row(
+                pathway_id: pathwayID, criterion_id: criterion.id, state: result.state.rawValue, deadline: result.deadline,
+                limit_at: result.limit, overdue_since: result.overdueSince, evidence_event_id: result.evidence?.id,
+                evidence_at: result.evidence?.occurredAt, next_check_at: result.nextCheckAt, evaluated_at: now
+            )
+        }
+        guard !rows.isEmpty else { return }
+        try await sql.insert(into: "pathway_criteria").models(rows).run()
+    }
+
+    static func load(pathwayID: UUID, on db: any Database) async throws -> [String: Row] {
+        let sql = db as! any SQLDatabase
+        let rows = try await sql.select().column("*").from("pathway_criteria").where("pathway_id", .equal, pathwayID).all(decoding: Row.self)
+        return Dictionary(rows.map { ($0.criterion_id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+}

@@ -1,0 +1,228 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// A pathway opened through its candidate's access rules.
+struct OpenedPathway: Sendable {
+    let pathway: Pathway
+    let candidate: OpenedCandidate
+    let record: MethodModelRecord
+    let model: MethodModel
+
+    var id: UUID { pathway.id! }
+    var mayChange: Bool { candidate.mayChange && pathway.status != .closed }
+}
+
+extension Request {
+    /// Loads the pathway named by the route parameter and applies the candidate's access rules
+    /// (unknown and not allowed both give 404).
+    func openPathway(_ parameter: String = "pathwayID", needs: CandidateAccess.Level = .read) async throws -> OpenedPathway {
+        guard let id = parameters.get(parameter, as: UUID.self) else { throw Abort(.notFound) }
+        return try await openPathway(id: id, needs: needs)
+    }
+
+    func openPathway(id: UUID, needs: CandidateAccess.Level = .read) async throws -> OpenedPathway {
+        guard let pathway = try await Pathway.find(id, on: db) else { throw Abort(.notFound) }
+        let candidate = try await openCandidate(id: pathway.$candidate.id, needs: needs)
+        guard let record = try await MethodModelRecord.find(pathway.$methodModel.id, on: db) else { throw Abort(.internalServerError) }
+        return OpenedPathway(pathway: pathway, candidate: candidate, record: record, model: try samskap.methodModels.model(record))
+    }
+}
+
+/// Every change to a pathway, shared by pages, API and demo data. Each change, the re-evaluation
+/// of the pathway's criteria and the audit entry are written in one transaction.
+struct PathwayService {
+    let app: Application
+    let context: AuditContext
+    let actorID: UUID
+    let now: Date
+
+    init(req: Request) throws {
+        let principal = try req.requirePrincipal()
+        app = req.application
+        context = req.auditContext
+        actorID = principal.userID
+        now = req.now
+    }
+
+    init(app: Application, context: AuditContext, actorID: UUID, now: Date) {
+        self.app = app
+        self.context = context
+        self.actorID = actorID
+        self.now = now
+    }
+
+    private var catalog: MethodModelCatalog { app.samskap.methodModels }
+
+    private func audit(_ action: AuditAction, _ pathway: Pathway, detail: String) -> AuditEvent {
+        AuditEvent(action, objectType: AuditObjectType.pathway, objectID: pathway.id?.uuidString, officeID: pathway.$office.id, detail: detail)
+    }
+
+    // MARK: - Start
+
+    func start(candidate: Candidate, _ valid: PathwayRules.ValidStart) async throws -> Pathway {
+        guard let record = try await MethodModelRecord.find(valid.modelRecordID, on: app.db) else {
+            throw ProblemError.validation([.init("methodModel", "pathway.error.model")])
+        }
+        let model = try catalog.model(record)
+        guard let first = model.pathwaySteps.first else { throw Abort(.internalServerError) }
+        let candidateID = try candidate.requireID()
+        let pathway = Pathway()
+        pathway.$candidate.id = candidateID
+        pathway.$office.id = candidate.$office.id
+        pathway.$counselor.id = candidate.$counselor.id
+        pathway.$methodModel.id = try record.requireID()
+        pathway.currentStep = first.id
+        pathway.status = .active
+        pathway.referralDate = valid.referralDate
+        pathway.referrer = valid.referrer
+        pathway.createdAt = now
+        pathway.$createdBy.id = actorID
+        let (actorID, now) = (actorID, now)
+        try await app.write(context: context) { db, audit in
+            try await DatabaseDialect(db).lockRow("candidates", id: candidateID, on: db)
+            let open = try await Pathway.query(on: db).filter(\.$candidate.$id == candidateID).filter(\.$status != .closed).count()
+            guard open == 0 else { throw ProblemError(.conflict, key: "pathway.error.already_open") }
+            try await pathway.create(on: db)
+            let pathwayID = try pathway.requireID()
+            try await Self.insertEvent(pathwayID: pathwayID, type: .referralReceived, at: valid.referralDate, by: actorID, now: now, note: valid.referrer, on: db)
+            try await Self.transition(pathwayID, kind: .start, from: nil, to: first.id, reason: nil, by: actorID, at: now, on: db)
+            try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: model, on: db, now: now)
+            audit.record(self.audit(.pathwayCreated, pathway, detail: "\(model.name) v\(model.version), kandidat \(candidateID.uuidString)"))
+        }
+        return pathway
+    }
+
+    // MARK: - Events
+
+    @discardableResult
+    func record(_ opened: OpenedPathway, _ valid: PathwayRules.ValidEvent) async throws -> PathwayEvent {
+        let pathway = opened.pathway
+        let pathwayID = opened.id
+        let (actorID, now, model) = (actorID, now, opened.model)
+        return try await app.write(context: context) { db, audit in
+            try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
+            guard let current = try await Pathway.find(pathwayID, on: db), current.status != .closed else {
+                throw ProblemError(.conflict, key: "pathway.error.closed")
+            }
+            var employerID = valid.employerID
+            if let employerID {
+                guard let employer = try await Employer.find(employerID, on: db), employer.$office.id == pathway.$office.id else {
+                    throw ProblemError.validation([.init("employerId", "pathway.error.employer")])
+                }
+            } else if let name = valid.newEmployerName {
+                employerID = try await Self.employer(named: name, officeID: pathway.$office.id, by: actorID, at: now, on: db)
+            }
+            let event = try await Self.insertEvent(pathwayID: pathwayID, type: valid.type, at: valid.occurredAt, by: actorID, now: now,
+                                                   employerID: employerID, agreementID: valid.agreementID, note: valid.note, on: db)
+            current.updatedAt = now
+            try await current.save(on: db)
+            try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: model, on: db, now: now)
+            audit.record(self.audit(.pathwayEventRecorded, pathway, detail: "\(valid.type.rawValue) \(DisplayDate.dayInput(valid.occurredAt))"))
+            return event
+        }
+    }
+
+    /// The office's employer of that name (letter case and spacing aside), or a new one.
+    static func employer(named name: String, officeID: UUID, by: UUID?, at: Date, on db: any Database) async throws -> UUID {
+        let folded = SearchText.folded(name)
+        let existing = try await Employer.query(on: db).filter(\.$office.$id == officeID).all()
+        if let match = existing.first(where: { SearchText.folded($0.name) == folded }) { return try match.requireID() }
+        let employer = Employer()
+        employer.$office.id = officeID
+        employer.name = name
+        employer.isDemo = false
+        employer.createdAt = at
+        employer.$createdBy.id = by
+        try await employer.create(on: db)
+        return try employer.requireID()
+    }
+
+    @discardableResult
+    static func insertEvent(pathwayID: UUID, type: PathwayEventType, at: Date, by: UUID, now: Date, employerID: UUID? = nil,
+                            agreementID: UUID? = nil, note: String? = nil, on db: any Database) async throws -> PathwayEvent {
+        let event = PathwayEvent()
+        event.$pathway.id = pathwayID
+        event.type = type
+        event.occurredAt = at
+        event.recordedAt = now
+        event.$recordedBy.id = by
+        event.$employer.id = employerID
+        event.agreementID = agreementID
+        event.note = note
+        try await event.create(on: db)
+        return event
+    }
+
+    static func transition(_ pathwayID: UUID, kind: PathwayTransition.Kind, from: String?, to: String?, reason: String?, by: UUID, at: Date, on db: any Database) async throws {
+        let transition = PathwayTransition()
+        transition.$pathway.id = pathwayID
+        transition.kind = kind
+        transition.fromStep = from
+        transition.toStep = to
+        transition.reason = reason
+        transition.$byUser.id = by
+        transition.at = at
+        try await transition.create(on: db)
+    }
+
+    // MARK: - Step, pause, close
+
+    func changeStep(_ opened: OpenedPathway, _ valid: PathwayRules.ValidStep) async throws {
+        let pathwayID = opened.id
+        let (actorID, now, model) = (actorID, now, opened.model)
+        try await app.write(context: context) { db, audit in
+            try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
+            guard let pathway = try await Pathway.find(pathwayID, on: db), pathway.status != .closed else {
+                throw ProblemError(.conflict, key: "pathway.error.closed")
+            }
+            let from = pathway.currentStep
+            guard from != valid.step else { throw ProblemError.validation([.init("step", "pathway.error.step_same")]) }
+            pathway.currentStep = valid.step
+            pathway.updatedAt = now
+            try await pathway.save(on: db)
+            try await Self.transition(pathwayID, kind: .step, from: from, to: valid.step, reason: valid.reason, by: actorID, at: now, on: db)
+            try await Self.insertEvent(pathwayID: pathwayID, type: .stepChanged, at: now, by: actorID, now: now, note: "\(from) → \(valid.step)", on: db)
+            try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: model, on: db, now: now)
+            audit.record(self.audit(.pathwayStepChanged, pathway, detail: "\(from) → \(valid.step)"))
+        }
+    }
+
+    func setPaused(_ opened: OpenedPathway, paused: Bool, reason: String?) async throws {
+        let pathwayID = opened.id
+        let (actorID, now) = (actorID, now)
+        try await app.write(context: context) { db, audit in
+            try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
+            guard let pathway = try await Pathway.find(pathwayID, on: db), pathway.status != .closed else {
+                throw ProblemError(.conflict, key: "pathway.error.closed")
+            }
+            guard pathway.status == (paused ? .active : .paused) else { return }
+            pathway.status = paused ? .paused : .active
+            pathway.updatedAt = now
+            try await pathway.save(on: db)
+            try await Self.transition(pathwayID, kind: paused ? .pause : .resume, from: pathway.currentStep, to: pathway.currentStep, reason: reason, by: actorID, at: now, on: db)
+            audit.record(self.audit(.pathwayStatusChanged, pathway, detail: paused ? "pause" : "gjenopptatt"))
+        }
+    }
+
+    func close(_ opened: OpenedPathway, _ valid: PathwayRules.ValidClose) async throws {
+        let pathwayID = opened.id
+        let (actorID, now, model) = (actorID, now, opened.model)
+        try await app.write(context: context) { db, audit in
+            try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
+            guard let pathway = try await Pathway.find(pathwayID, on: db), pathway.status != .closed else {
+                throw ProblemError(.conflict, key: "pathway.error.closed")
+            }
+            pathway.status = .closed
+            pathway.outcome = valid.outcome
+            pathway.outcomeReason = valid.reason
+            pathway.closedAt = valid.closedAt
+            pathway.updatedAt = now
+            try await pathway.save(on: db)
+            try await Self.transition(pathwayID, kind: .close, from: pathway.currentStep, to: nil, reason: valid.reason, by: actorID, at: now, on: db)
+            try await Self.insertEvent(pathwayID: pathwayID, type: .pathwayClosed, at: valid.closedAt, by: actorID, now: now, note: valid.outcome.rawValue, on: db)
+            try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: model, on: db, now: now)
+            audit.record(self.audit(.pathwayClosed, pathway, detail: valid.outcome.rawValue))
+        }
+    }
+}
