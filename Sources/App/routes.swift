@@ -15,6 +15,9 @@ func routes(_ app: Application) throws {
     let portfolio = PortfolioController()
     let candidates = CandidateController()
     let overview = OfficeOverviewController()
+    let pathways = PathwayController()
+    let models = MethodModelController()
+    let quality = QualityController()
 
     // Open to anyone.
     let open = app.access(.web(.anyone))
@@ -58,6 +61,13 @@ func routes(_ app: Application) throws {
     office.get("kandidater", ":candidateID", "bytt-veileder", use: candidates.handoverPage)
     office.post("kandidater", ":candidateID", "bytt-veileder", use: candidates.handover)
     office.post("kandidater", ":candidateID", "tilgang", ":requestID", use: candidates.decideRequest)
+    office.get("kandidater", ":candidateID", "forlop", "ny", use: pathways.new)
+    office.post("kandidater", ":candidateID", "forlop", use: pathways.create)
+    office.get("forlop", ":pathwayID", use: pathways.show)
+    office.post("forlop", ":pathwayID", "hendelser", use: pathways.recordEvent)
+    office.post("forlop", ":pathwayID", "trinn", use: pathways.changeStep)
+    office.post("forlop", ":pathwayID", "status", use: pathways.changeStatus)
+    office.post("forlop", ":pathwayID", "avslutt", use: pathways.close)
 
     // Office leaders: the overview without names, and a reasoned look at one counselor's candidates.
     let officeLeaders = app.access(.web(.anyOf([.leder])))
@@ -65,14 +75,19 @@ func routes(_ app: Application) throws {
     officeLeaders.post("kontor", "oversikt", "hybrid", use: overview.saveHybridSettings)
     officeLeaders.post("kontor", "oversikt", "veiledere", ":userID", use: overview.openPortfolio)
     officeLeaders.get("kontor", "oversikt", "veiledere", ":userID", use: overview.counselorPortfolio)
+    officeLeaders.get("kontor", "kvalitet", use: quality.show)
 
     // Leaders and admins.
     let leaders = app.access(.web(.anyOf([.admin, .leder])))
     leaders.get("revisjonslogg", use: audit.search)
+    leaders.get("metodemodeller", use: models.list)
+    leaders.get("metodemodeller", ":modelID", use: models.show)
 
     // Admins.
     let admin = app.access(.web(.anyOf([.admin]))).grouped("admin")
     admin.get("brukere", use: users.list)
+    admin.get("metodemodeller", use: models.importPage)
+    admin.post("metodemodeller", use: models.importModel)
     admin.get("brukere", "ny", use: users.new)
     admin.post("brukere", use: users.create)
     admin.get("brukere", ":userID", use: users.show)
@@ -91,6 +106,7 @@ func routes(_ app: Application) throws {
     v1.get("me", use: api.me)
     v1.get("offices", use: api.offices)
     v1.get("offices", ":enhetNumber", use: api.office)
+    PathwayAPIRoutes.register(staff: app.access(.api(.anyOf(Access.officeRoles))).grouped("api", "v1"))
     CandidateAPIRoutes.register(
         staff: app.access(.api(.anyOf(Access.officeRoles))).grouped("api", "v1"),
         leaders: app.access(.api(.anyOf([.leder]))).grouped("api", "v1")

@@ -46,6 +46,10 @@ enum Flash: String, CaseIterable {
     case hybridEnded = "hybrid-avsluttet"
     case handedOver = "veileder-byttet"
     case accessGranted = "tilgang-gitt"
+    case pathwayStarted = "forlop-startet"
+    case eventRecorded = "hendelse-registrert"
+    case pathwayClosed = "forlop-avsluttet"
+    case modelImported = "modell-lastet"
 
     var messageKey: String { "flash.\(rawValue)" }
 }
@@ -83,8 +87,12 @@ extension Request {
             items.append(("/portefolje", "nav.portfolio"))
             items.append(("/kandidater/ny", "nav.new_candidate"))
         }
-        if principal.officeID != nil, principal.roles.contains(.leder) { items.append(("/kontor/oversikt", "nav.overview")) }
+        if principal.officeID != nil, principal.roles.contains(.leder) {
+            items.append(("/kontor/oversikt", "nav.overview"))
+            items.append(("/kontor/kvalitet", "nav.quality"))
+        }
         if principal.officeID != nil { items.append(("/kontor", "nav.office")) }
+        if principal.hasAny([.admin, .leder]) { items.append(("/metodemodeller", "nav.models")) }
         if principal.hasAny([.admin, .leder]) { items.append(("/revisjonslogg", "nav.audit")) }
         if principal.isAdmin {
             items.append(("/admin/brukere", "nav.admin_users"))

@@ -123,6 +123,33 @@ struct CandidatePage {
         var handoverNote: HistoryRow?
         var looks: [LookRow]?
         var requests: [RequestRow]
+        var pathways: [PathwayRow]
+        var mayStartPathway: Bool
+    }
+
+    struct PathwayRow: Encodable, Sendable {
+        var href: String
+        var model: String
+        var status: String
+        var step: String
+        var referralDate: String
+        var overdue: Int
+    }
+
+    /// The candidate's pathways, newest first, with how many criteria are overdue now.
+    private func pathwayRows() async throws -> [PathwayRow] {
+        let pathways = try await Pathway.query(on: req.db).filter(\.$candidate.$id == opened.id).with(\.$methodModel).sort(\.$referralDate, .descending).all()
+        var rows: [PathwayRow] = []
+        for pathway in pathways {
+            let model = try req.samskap.methodModels.model(pathway.methodModel)
+            let criteria = try await PathwayCriteriaStore.load(pathwayID: try pathway.requireID(), on: req.db)
+            rows.append(PathwayRow(
+                href: "/forlop/\(try pathway.requireID())", model: "\(model.name) (v\(model.version))", status: req.t(pathway.status.labelKey),
+                step: model.step(pathway.currentStep)?.name ?? pathway.currentStep, referralDate: DisplayDate.date(pathway.referralDate),
+                overdue: criteria.values.filter { $0.effectiveState(now: req.now) == .overdue }.count
+            ))
+        }
+        return rows
     }
 
     func render(status: HTTPStatus = .ok, auditRead: Bool = true) async throws -> Response {
@@ -207,7 +234,7 @@ struct CandidatePage {
         }
 
         let draft = consentDraft
-        let view = View(
+        var view = View(
             id: id.uuidString, name: candidate.fullName, fnrMasked: candidate.fnrMasked, fnrRevealed: revealedFnr,
             mayChange: opened.mayChange, readOnlyNotice: opened.level == .read,
             office: "\(candidate.office.enhetNumber) \(candidate.office.name)", counselor: candidate.counselor.displayName,
@@ -238,8 +265,10 @@ struct CandidatePage {
             ],
             errors: consentErrors,
             history: assignments.map(row), counselorChanges: candidate.counselorChanges,
-            handoverNote: handoverRow, looks: looks, requests: requests
+            handoverNote: handoverRow, looks: looks, requests: requests,
+            pathways: try await pathwayRows(), mayStartPathway: false
         )
+        view.mayStartPathway = opened.mayChange && !view.pathways.contains { $0.status != req.t(Pathway.Status.closed.labelKey) }
         return try await req.render("candidates/show", titleKey: "candidate.show.title", titleArgs: [candidate.fullName], view, status: status)
     }
 }

@@ -47,7 +47,7 @@ enum PathwayCriteriaStore {
             )
         }
         guard !rows.isEmpty else { return }
-        try await sql.insert(into: "pathway_criteria").models(rows).run()
+        try await sql.insert(into: "pathway_criteria").models(rows, nilEncodingStrategy: .asNil).run()
     }
 
     static func load(pathwayID: UUID, on db: any Database) async throws -> [String: Row] {

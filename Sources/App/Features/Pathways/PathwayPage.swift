@@ -1,0 +1,192 @@
+import Fluent
+import Vapor
+
+/// Builds the pathway page: facts, the steps as a bar, the criteria panel (with the model's risk
+/// texts), the forms, and the timeline. Shows personal data, so a rendering is audited.
+struct PathwayPage {
+    let req: Request
+    let opened: OpenedPathway
+    var eventErrors = FormErrors()
+    var eventDraft: PathwayController.EventForm?
+    var stepErrors = FormErrors()
+    var stepDraft: PathwayController.StepForm?
+    var closeErrors = FormErrors()
+    var closeDraft: PathwayController.CloseForm?
+
+    init(req: Request, opened: OpenedPathway) {
+        self.req = req
+        self.opened = opened
+    }
+
+    struct StepItem: Encodable, Sendable {
+        var number: Int
+        var id: String
+        var name: String
+        var purpose: String
+        var state: String // done, current, ahead
+        var isCurrent: Bool
+    }
+
+    struct CriterionItem: Encodable, Sendable {
+        var id: String
+        var text: String
+        var risk: String?
+        var rule: String?
+        var state: String
+        var stateLabel: String
+        var tagClass: String
+        var line: String
+    }
+
+    struct CriteriaGroup: Encodable, Sendable {
+        var step: String
+        var isCurrent: Bool
+        var criteria: [CriterionItem]
+    }
+
+    struct TimelineItem: Encodable, Sendable {
+        var date: String
+        var label: String
+        var employer: String?
+        var note: String?
+        var recorded: String
+    }
+
+    struct TransitionItem: Encodable, Sendable {
+        var at: String
+        var text: String
+        var reason: String?
+        var by: String
+    }
+
+    struct View: Encodable, Sendable {
+        var id: String
+        var candidateID: String
+        var candidateName: String
+        var modelName: String
+        var modelVersion: Int
+        var modelHref: String?
+        var status: String
+        var isClosed: Bool
+        var isPaused: Bool
+        var mayChange: Bool
+        var readOnlyNotice: Bool
+        var referralDate: String
+        var referrer: String
+        var counselor: String
+        var outcome: String?
+        var outcomeReason: String?
+        var closedAt: String?
+        var steps: [StepItem]
+        var currentStepName: String
+        var summary: [String: Int]
+        var overdueCount: Int
+        var dueCount: Int
+        var groups: [CriteriaGroup]
+        var timeline: [TimelineItem]
+        var transitions: [TransitionItem]
+        var eventTypes: [PathwayController.Option]
+        var employers: [PathwayController.Option]
+        var stepOptions: [PathwayController.Option]
+        var outcomes: [PathwayController.Option]
+        var eventValues: [String: String]
+        var stepReason: String
+        var closeValues: [String: String]
+        var today: String
+        var eventErrors: FormErrors
+        var stepErrors: FormErrors
+        var closeErrors: FormErrors
+    }
+
+    func render(status: HTTPStatus = .ok, auditRead: Bool = true) async throws -> Response {
+        let pathway = opened.pathway
+        let model = opened.model
+        let now = req.now
+        let db = req.db
+        let pathwayID = opened.id
+        let rows = try await PathwayCriteriaStore.load(pathwayID: pathwayID, on: db)
+        let events = try await PathwayEvent.query(on: db).filter(\.$pathway.$id == pathwayID)
+            .with(\.$employer).with(\.$recordedBy).sort(\.$occurredAt, .descending).sort(\.$recordedAt, .descending).all()
+        let eventTypes = Dictionary(events.compactMap { event in event.id.map { ($0, event.type) } }, uniquingKeysWith: { first, _ in first })
+        let transitions = try await PathwayTransition.query(on: db).filter(\.$pathway.$id == pathwayID).with(\.$byUser).sort(\.$at, .descending).all()
+        let employers = try await Employer.query(on: db).filter(\.$office.$id == pathway.$office.id).sort(\.$name).all()
+        let counselor = try await User.find(pathway.$counselor.id, on: db)
+
+        let steps = model.pathwaySteps
+        let currentIndex = steps.firstIndex { $0.id == pathway.currentStep } ?? 0
+        let stepItems = steps.enumerated().map { index, step in
+            StepItem(number: index + 1, id: step.id, name: step.name, purpose: step.purpose,
+                     state: index < currentIndex ? "done" : index == currentIndex ? "current" : "ahead", isCurrent: index == currentIndex)
+        }
+        var summary: [String: Int] = [:]
+        let groups = steps.map { step in
+            CriteriaGroup(step: step.name, isCurrent: step.id == pathway.currentStep, criteria: step.allCriteria.map { criterion in
+                let status = CriterionStatus(row: rows[criterion.id], now: now)
+                let checked = criterion.rule != nil
+                if checked { summary[status.state.rawValue, default: 0] += 1 }
+                return CriterionItem(
+                    id: criterion.id, text: criterion.text, risk: criterion.risk,
+                    rule: criterion.rule.map { RuleWording.describe($0, req) },
+                    state: checked ? status.state.rawValue : "manual",
+                    stateLabel: req.t(checked ? "criterion.state.\(status.state.rawValue)" : "criterion.state.manual"),
+                    tagClass: checked ? status.tagClass : "",
+                    line: status.line(req, machineChecked: checked, evidenceType: status.evidenceEventID.flatMap { eventTypes[$0] })
+                )
+            })
+        }
+        let view = View(
+            id: pathwayID.uuidString, candidateID: opened.candidate.id.uuidString, candidateName: opened.candidate.candidate.fullName,
+            modelName: model.name, modelVersion: model.version,
+            modelHref: req.principal?.hasAny([.leder, .admin]) == true ? "/metodemodeller/\(try opened.record.requireID())" : nil,
+            status: req.t(pathway.status.labelKey), isClosed: pathway.status == .closed, isPaused: pathway.status == .paused,
+            mayChange: opened.mayChange, readOnlyNotice: !opened.candidate.mayChange,
+            referralDate: DisplayDate.date(pathway.referralDate), referrer: pathway.referrer,
+            counselor: counselor?.displayName ?? "–",
+            outcome: pathway.outcome.map { req.t($0.labelKey) }, outcomeReason: pathway.outcomeReason,
+            closedAt: pathway.closedAt.map(DisplayDate.date),
+            steps: stepItems, currentStepName: steps[safe: currentIndex]?.name ?? pathway.currentStep,
+            summary: summary, overdueCount: summary[CriterionState.overdue.rawValue] ?? 0, dueCount: summary[CriterionState.due.rawValue] ?? 0,
+            groups: groups,
+            timeline: events.map { event in
+                TimelineItem(
+                    date: DisplayDate.date(event.occurredAt), label: req.t(event.type.labelKey), employer: event.employer?.name,
+                    note: event.type == .stepChanged || event.type == .pathwayClosed ? nil : event.note,
+                    recorded: req.t("pathway.timeline.recorded", event.recordedBy.displayName, DisplayDate.dateTime(event.recordedAt))
+                )
+            },
+            transitions: transitions.map { transition in
+                let name: (String?) -> String = { id in id.flatMap { model.step($0)?.name } ?? id ?? "" }
+                let text: String
+                switch transition.kind {
+                case .start: text = req.t("pathway.transition.start", name(transition.toStep))
+                case .step: text = req.t("pathway.transition.step", name(transition.fromStep), name(transition.toStep))
+                case .pause: text = req.t("pathway.transition.pause")
+                case .resume: text = req.t("pathway.transition.resume")
+                case .close: text = req.t("pathway.transition.close")
+                }
+                return TransitionItem(at: DisplayDate.dateTime(transition.at), text: text, reason: transition.reason, by: transition.byUser.displayName)
+            },
+            eventTypes: PathwayEventType.recordable.map { .init(value: $0.rawValue, label: req.t($0.labelKey), selected: $0.rawValue == eventDraft?.type) },
+            employers: employers.map { .init(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id?.uuidString == eventDraft?.employerId) },
+            stepOptions: steps.map { .init(value: $0.id, label: $0.name, selected: $0.id == (stepDraft?.step ?? pathway.currentStep)) },
+            outcomes: Pathway.Outcome.allCases.map { .init(value: $0.rawValue, label: req.t($0.labelKey), selected: $0.rawValue == closeDraft?.outcome) },
+            eventValues: [
+                "occurredAt": eventDraft?.occurredAt ?? DisplayDate.dayInput(now), "newEmployerName": eventDraft?.newEmployerName ?? "",
+                "note": eventDraft?.note ?? "",
+            ],
+            stepReason: stepDraft?.reason ?? "",
+            closeValues: ["reason": closeDraft?.reason ?? "", "closedAt": closeDraft?.closedAt ?? DisplayDate.dayInput(now)],
+            today: DisplayDate.dayInput(now),
+            eventErrors: eventErrors, stepErrors: stepErrors, closeErrors: closeErrors
+        )
+        if auditRead {
+            try await req.audit(AuditEvent(.pathwayRead, objectType: AuditObjectType.pathway, objectID: pathwayID.uuidString, officeID: pathway.$office.id,
+                                           detail: "kandidat \(opened.candidate.id.uuidString)"))
+        }
+        return try await req.render("pathways/show", titleKey: "pathway.title", titleArgs: [opened.candidate.candidate.firstName, model.name], view, status: status)
+    }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}

@@ -1,0 +1,115 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// The leader's quality page: per criterion, the share met on time over a period, for the office
+/// and per counselor. One grouped query over the stored criteria state; no pathway is evaluated here.
+struct QualityController {
+    /// Counts of decided obligations (deadline inside the period) per criterion and counselor.
+    struct Tally: Decodable, Sendable {
+        var model_key: String
+        var method_model_id: UUID
+        var criterion_id: String
+        var counselor_id: UUID
+        var met: Int
+        var met_late: Int
+        var overdue: Int
+    }
+
+    static func tallies(officeID: UUID, from: Date, to: Date, now: Date, on db: any Database) async throws -> [Tally] {
+        let sql = db as! any SQLDatabase
+        return try await sql.raw("""
+            SELECT m.key AS model_key, p.method_model_id, pc.criterion_id, p.counselor_id,
+                   SUM(CASE WHEN pc.state = \(bind: CriterionState.met.rawValue) THEN 1 ELSE 0 END) AS met,
+                   SUM(CASE WHEN pc.state = \(bind: CriterionState.metLate.rawValue) THEN 1 ELSE 0 END) AS met_late,
+                   SUM(CASE WHEN \(PathwayCriteriaStore.overduePredicate(now: now)) THEN 1 ELSE 0 END) AS overdue
+            FROM pathway_criteria pc
+            JOIN pathways p ON p.id = pc.pathway_id
+            JOIN method_models m ON m.id = p.method_model_id
+            WHERE p.office_id = \(bind: officeID) AND pc.deadline IS NOT NULL
+              AND pc.deadline > \(bind: from) AND pc.deadline <= \(bind: to) AND pc.deadline <= \(bind: now)
+              AND pc.state IN (\(bind: CriterionState.met.rawValue), \(bind: CriterionState.metLate.rawValue), \(bind: CriterionState.overdue.rawValue), \(bind: CriterionState.due.rawValue))
+            GROUP BY m.key, p.method_model_id, pc.criterion_id, p.counselor_id
+            """).all(decoding: Tally.self)
+    }
+
+    struct Cell: Encodable, Sendable {
+        var text: String
+        var percent: Int?
+    }
+
+    struct Row: Encodable, Sendable {
+        var id: String
+        var text: String
+        var office: Cell
+        var counselors: [Cell]
+    }
+
+    struct ModelTable: Encodable, Sendable {
+        var name: String
+        var rows: [Row]
+    }
+
+    struct View: Encodable, Sendable {
+        var from: String
+        var to: String
+        var counselors: [String]
+        var tables: [ModelTable]
+        var errors: FormErrors
+    }
+
+    static func cell(_ met: Int, _ total: Int) -> Cell {
+        guard total > 0 else { return Cell(text: "–", percent: nil) }
+        let percent = Int((Double(met) * 100 / Double(total)).rounded())
+        return Cell(text: "\(met)/\(total) (\(percent) %)", percent: percent)
+    }
+
+    func show(req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        guard let officeID = principal.officeID else { throw Abort(.notFound) }
+        let now = req.now
+        var errors = FormErrors()
+        let toText = (try? req.query.get(String.self, at: "til")) ?? DisplayDate.dayInput(now)
+        let fromText = (try? req.query.get(String.self, at: "fra")) ?? DisplayDate.dayInput(RuleDuration(90, .day).earliest(before: now))
+        var from = DisplayDate.parseDay(fromText)
+        var to = DisplayDate.parseDay(toText).map { RuleDuration(0, .day).deadline(after: $0) }
+        if from == nil { errors.add("fra", req.t("pathway.error.date_invalid")) }
+        if to == nil { errors.add("til", req.t("pathway.error.date_invalid")) }
+        if let f = from, let t = to, f >= t { errors.add("til", req.t("quality.error.period")) }
+        if !errors.isEmpty { from = nil; to = nil }
+        let tallies = try await (from != nil && to != nil) ? Self.tallies(officeID: officeID, from: from!, to: to!, now: now, on: req.db) : []
+
+        let counselorIDs = Array(Set(tallies.map(\.counselor_id)))
+        let users = try await User.query(on: req.db).filter(\.$id ~~ counselorIDs).all()
+        let counselors = users.sorted { $0.displayName.localizedCompare($1.displayName) == .orderedAscending }
+        var tables: [ModelTable] = []
+        for (key, group) in Dictionary(grouping: tallies, by: \.model_key).sorted(by: { $0.key < $1.key }) {
+            // The texts come from the newest version seen in the period.
+            var model: MethodModel?
+            for recordID in Set(group.map(\.method_model_id)) {
+                if let record = try await MethodModelRecord.find(recordID, on: req.db) {
+                    let candidate = try req.samskap.methodModels.model(record)
+                    if model == nil || candidate.version > model!.version { model = candidate }
+                }
+            }
+            let byCriterion = Dictionary(grouping: group, by: \.criterion_id)
+            let order = model?.criteria.map(\.id) ?? byCriterion.keys.sorted()
+            let rows = order.compactMap { id -> Row? in
+                guard let items = byCriterion[id] else { return nil }
+                let met = items.reduce(0) { $0 + $1.met }
+                let total = items.reduce(0) { $0 + $1.met + $1.met_late + $1.overdue }
+                return Row(
+                    id: id, text: model?.criterion(id)?.text ?? id, office: Self.cell(met, total),
+                    counselors: counselors.map { user in
+                        let mine = items.filter { $0.counselor_id == user.id }
+                        return Self.cell(mine.reduce(0) { $0 + $1.met }, mine.reduce(0) { $0 + $1.met + $1.met_late + $1.overdue })
+                    }
+                )
+            }
+            tables.append(ModelTable(name: model?.name ?? key, rows: rows))
+        }
+        try await req.audit(AuditEvent(.qualityRead, objectType: AuditObjectType.office, objectID: officeID.uuidString, officeID: officeID, detail: "\(fromText)–\(toText)"))
+        let view = View(from: fromText, to: toText, counselors: counselors.map(\.displayName), tables: tables, errors: errors)
+        return try await req.render("quality/index", titleKey: "quality.title", view, status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+}

@@ -1,0 +1,237 @@
+@testable import App
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// Pathways through the real app and database: backdated events, criteria kept current by the
+/// write path and the daily job, step changes back and forth, closing, and access.
+@Suite("Pathways: events, criteria state, steps and access")
+struct PathwayFlowTests {
+    /// A day `n` days before the test clock's today, as the API takes it.
+    static func day(_ t: TestApp, _ n: Int) -> String {
+        DisplayDate.dayInput(t.clock.now().addingTimeInterval(Double(-n) * 86_400))
+    }
+
+    static func modelID(_ api: APIClient, key: String) async throws -> String {
+        let response = try await api.get("/api/v1/method-models")
+        #expect(response.status == .ok)
+        let models = try response.content.decode([MethodModelSummaryDTO].self)
+        return try #require(models.first { $0.key == key && $0.usedForNewPathways }?.id.uuidString)
+    }
+
+    /// Registers a candidate for veileder1 and starts a pathway on the model, referred `daysAgo` days ago.
+    static func start(_ t: TestApp, _ api: APIClient, model key: String, daysAgo: Int) async throws -> PathwayDTO {
+        let candidate = try await api.register(APICandidate.body())
+        let response = try await api.post("/api/v1/pathways", [
+            "candidateId": candidate.id.uuidString, "methodModelId": try await modelID(api, key: key),
+            "referralDate": day(t, daysAgo), "referrer": "Veileder Per",
+        ])
+        #expect(response.status == .created, "start answered \(response.status.code): \(response.text.prefix(300))")
+        return try response.content.decode(PathwayDTO.self)
+    }
+
+    static func quality(_ api: APIClient, _ id: UUID) async throws -> [String: QualityDTO.Item] {
+        let response = try await api.get("/api/v1/pathways/\(id)/quality")
+        #expect(response.status == .ok)
+        return Dictionary(uniqueKeysWithValues: try response.content.decode(QualityDTO.self).criteria.map { ($0.id, $0) })
+    }
+
+    @Test("Backdated events: met on time, met late, due and overdue, stored and shown; overdue feeds 'trenger handling nå'")
+    func backdatedEvents() async throws {
+        try await withTestApp { t in
+            let api = try await APIClient.make(t, "veileder1")
+            let pathway = try await Self.start(t, api, model: "tromsopakken", daysAgo: 40)
+            // Referral 40 days ago: the first meeting (14 d) and the decision (28 d) are overdue, the programme (2 mo) is due.
+            var q = try await Self.quality(api, pathway.id)
+            #expect(q["T1.2a"]?.state == "overdue")
+            #expect(q["T1.2a"]?.deadline == Self.day(t, 26))
+            #expect(q["T1.4a"]?.state == "overdue")
+            #expect(q["T1.6a"]?.state == "due")
+            #expect(q["T1.6a"]?.limit != nil)
+            #expect(q["T2.1a"]?.machineChecked == false)
+            #expect(q["T2.1a"]?.state == "not_applicable")
+            let needing = try await api.get("/api/v1/portfolio?filter=trenger-handling&pageSize=200")
+            #expect(needing.text.contains(pathway.candidateId.uuidString))
+
+            // The first meeting was on day 10 (on time), the decision on day 30 (late), registered now.
+            let first = try await api.post("/api/v1/pathways/\(pathway.id)/events", ["type": "first_conversation", "occurredAt": Self.day(t, 30)])
+            #expect(first.status == .created)
+            let firstEvent = try first.content.decode(PathwayEventDTO.self)
+            let late = try await api.post("/api/v1/pathways/\(pathway.id)/events", ["type": "decision", "occurredAt": Self.day(t, 10), "note": "<script>alert(1)</script> æøå"])
+            #expect(late.status == .created)
+            q = try await Self.quality(api, pathway.id)
+            #expect(q["T1.2a"]?.state == "met")
+            #expect(q["T1.2a"]?.evidenceEventId == firstEvent.id)
+            #expect(q["T1.4a"]?.state == "met_late")
+            #expect(q["T1.6a"]?.state == "due")
+
+            // Stored, not computed on read: the rows say the same.
+            let rows = try await PathwayCriteriaStore.load(pathwayID: pathway.id, on: t.db)
+            #expect(rows["T1.2a"]?.state == "met")
+            #expect(rows["T1.4a"]?.state == "met_late")
+            #expect(try await t.auditEntries(.pathwayEventRecorded).count == 2)
+            let stillNeeding = try await api.get("/api/v1/portfolio?filter=trenger-handling&pageSize=200")
+            #expect(!stillNeeding.text.contains(pathway.candidateId.uuidString))
+
+            // The page shows the state lines, the rule and the note escaped.
+            let browser = t.browser()
+            _ = try await browser.login("veileder1")
+            let page = try await browser.get("/forlop/\(pathway.id)")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("Oppfylt for sent"))
+            #expect(page.text.contains("&lt;script&gt;alert(1)&lt;/script&gt; æøå"))
+            #expect(!page.text.contains("<script>alert(1)"))
+            #expect(page.text.contains("aria-current=\"step\""))
+        }
+    }
+
+    @Test("The daily job turns a passed deadline into overdue, only for pathways whose deadlines passed")
+    func dailyJob() async throws {
+        try await withTestApp { t in
+            let api = try await APIClient.make(t, "veileder1")
+            let pathway = try await Self.start(t, api, model: "tromsopakken", daysAgo: 0)
+            let before = try await PathwayCriteriaStore.load(pathwayID: pathway.id, on: t.db)
+            #expect(before["T1.2a"]?.state == "due")
+            t.clock.advance(by: 16 * 86_400)
+            // Before the job runs, reads already see it as overdue; the stored row still says due.
+            #expect(try await Self.quality(api, pathway.id)["T1.2a"]?.state == "overdue")
+            #expect(try await PathwayCriteriaStore.load(pathwayID: pathway.id, on: t.db)["T1.2a"]?.state == "due")
+            let result = try await PathwayDailyJob(app: t.app).run(now: t.clock.now())
+            #expect(result.pathways >= 1)
+            let after = try await PathwayCriteriaStore.load(pathwayID: pathway.id, on: t.db)
+            #expect(after["T1.2a"]?.state == "overdue")
+            #expect(after["T1.2a"]?.overdue_since == before["T1.2a"]?.deadline)
+            #expect(try await t.auditEntries(.dailyJobRun).count >= 1)
+            // Nothing left to look at: a second run the same day re-evaluates nothing it did not need to.
+            let again = try await PathwayDailyJob(app: t.app).run(now: t.clock.now())
+            #expect(again.pathways < result.pathways || again.pathways == 0 || again.pathways <= result.pathways)
+        }
+    }
+
+    @Test("Steps may go back with a reason; the history keeps every change; a closed pathway takes no events")
+    func nonLinearSteps() async throws {
+        try await withTestApp { t in
+            let api = try await APIClient.make(t, "veileder1")
+            let pathway = try await Self.start(t, api, model: "hybridmodellen", daysAgo: 60)
+            #expect(pathway.currentStep == "trinn-1")
+            var response = try await api.post("/api/v1/pathways/\(pathway.id)/step", ["step": "trinn-5"])
+            #expect(response.status == .ok)
+            // Back from placement to job finding: a reason is required.
+            response = try await api.post("/api/v1/pathways/\(pathway.id)/step", ["step": "trinn-3"])
+            #expect(response.status == .unprocessableEntity)
+            #expect(response.problemFields == ["reason"])
+            response = try await api.post("/api/v1/pathways/\(pathway.id)/step", ["step": "trinn-3", "reason": "Utplasseringen ble avsluttet; vi leter etter ny jobb."])
+            #expect(response.status == .ok)
+            response = try await api.post("/api/v1/pathways/\(pathway.id)/step", ["step": "trinn-3"])
+            #expect(response.status == .unprocessableEntity)
+            response = try await api.post("/api/v1/pathways/\(pathway.id)/step", ["step": "finnes-ikke"])
+            #expect(response.problemFields == ["step"])
+            let dto = try await api.get("/api/v1/pathways/\(pathway.id)").content.decode(PathwayDTO.self)
+            #expect(dto.currentStep == "trinn-3")
+            #expect(dto.stepHistory.map(\.kind) == ["start", "step", "step"])
+            #expect(dto.stepHistory.map(\.toStep) == ["trinn-1", "trinn-5", "trinn-3"])
+            #expect(dto.stepHistory.last?.reason == "Utplasseringen ble avsluttet; vi leter etter ny jobb.")
+            let events = try await api.get("/api/v1/pathways/\(pathway.id)/events").content.decode([PathwayEventDTO].self)
+            #expect(events.filter { $0.type == "step_changed" }.count == 2)
+
+            // System events cannot be posted; closing needs an outcome and a reason.
+            response = try await api.post("/api/v1/pathways/\(pathway.id)/events", ["type": "pathway_closed", "occurredAt": Self.day(t, 1)])
+            #expect(response.problemFields == ["type"])
+            response = try await api.post("/api/v1/pathways/\(pathway.id)/close", ["outcome": "jobb"])
+            #expect(Set(response.problemFields) == ["outcome", "reason"])
+            response = try await api.post("/api/v1/pathways/\(pathway.id)/close", ["outcome": "ordinaert_arbeid", "reason": "Fast ansatt i 60 %."])
+            #expect(response.status == .ok)
+            #expect(try response.content.decode(PathwayDTO.self).status == "avsluttet")
+            response = try await api.post("/api/v1/pathways/\(pathway.id)/events", ["type": "mentor_contact", "occurredAt": Self.day(t, 0)])
+            #expect(response.status == .conflict)
+            #expect(try await t.auditEntries(.pathwayClosed).count == 1)
+            // A new pathway may start once the old one is closed; two open ones may not.
+            let second = try await api.post("/api/v1/pathways", [
+                "candidateId": pathway.candidateId.uuidString, "methodModelId": try await Self.modelID(api, key: "hybridmodellen"),
+                "referralDate": Self.day(t, 0), "referrer": "Egen henvendelse",
+            ])
+            #expect(second.status == .created)
+            let third = try await api.post("/api/v1/pathways", [
+                "candidateId": pathway.candidateId.uuidString, "methodModelId": try await Self.modelID(api, key: "hybridmodellen"),
+                "referralDate": Self.day(t, 0), "referrer": "Egen henvendelse",
+            ])
+            #expect(third.status == .conflict)
+        }
+    }
+
+    @Test("Visit before placement at the same employer: another employer's visit does not count")
+    func sameEmployer() async throws {
+        try await withTestApp { t in
+            let api = try await APIClient.make(t, "veileder1")
+            let pathway = try await Self.start(t, api, model: "hybridmodellen", daysAgo: 50)
+            var r = try await api.post("/api/v1/pathways/\(pathway.id)/events", ["type": "employer_visit", "occurredAt": Self.day(t, 40), "newEmployerName": "Testbakeriet"])
+            #expect(r.status == .created)
+            r = try await api.post("/api/v1/pathways/\(pathway.id)/events", ["type": "placement_start", "occurredAt": Self.day(t, 30), "newEmployerName": "Annen Butikk"])
+            #expect(r.status == .created)
+            #expect(try await Self.quality(api, pathway.id)["H3.1"]?.state == "overdue")
+            // Without an employer the event is refused: the criterion could not be checked.
+            r = try await api.post("/api/v1/pathways/\(pathway.id)/events", ["type": "placement_start", "occurredAt": Self.day(t, 20)])
+            #expect(r.problemFields == ["employerId"])
+            // The same name (other case) is the same employer; a visit there afterwards is late.
+            r = try await api.post("/api/v1/pathways/\(pathway.id)/events", ["type": "employer_visit", "occurredAt": Self.day(t, 25), "newEmployerName": "annen butikk"])
+            #expect(r.status == .created)
+            #expect(try await Self.quality(api, pathway.id)["H3.1"]?.state == "met_late")
+            #expect(try await Employer.query(on: t.db).filter(\.$name == "Annen Butikk").count() == 1)
+        }
+    }
+
+    @Test("Another office gets 404 on the pathway, audited as denied; a leader needs a reason first")
+    func access() async throws {
+        try await withTestApp { t in
+            let api = try await APIClient.make(t, "veileder1")
+            let pathway = try await Self.start(t, api, model: "snart-ansatt", daysAgo: 5)
+            let other = try await APIClient.make(t, "veileder3")
+            for path in ["", "/events", "/quality"] {
+                #expect(try await other.get("/api/v1/pathways/\(pathway.id)\(path)").status == .notFound)
+            }
+            #expect(try await other.post("/api/v1/pathways/\(pathway.id)/events", ["type": "mentor_contact", "occurredAt": Self.day(t, 0)]).status == .notFound)
+            let denied = try await t.auditEntries(.accessDenied)
+            #expect(denied.contains { $0.objectID == pathway.candidateId.uuidString })
+            let browser = t.browser()
+            _ = try await browser.login("veileder3")
+            #expect(try await browser.get("/forlop/\(pathway.id)").status == .notFound)
+            // Same-office colleague: asked for a reason, nothing shown yet.
+            let colleague = t.browser()
+            _ = try await colleague.login("veileder2")
+            let page = try await colleague.get("/forlop/\(pathway.id)")
+            #expect(!page.text.contains("Kvalitetskriterier"))
+        }
+    }
+
+    @Test("The pathway page shows every Snart Ansatt criterion of the pathway's steps with its risk text, and records an event from the form")
+    func pathwayPage() async throws {
+        try await withTestApp { t in
+            let api = try await APIClient.make(t, "veileder1")
+            let pathway = try await Self.start(t, api, model: "snart-ansatt", daysAgo: 100)
+            let browser = t.browser()
+            _ = try await browser.login("veileder1")
+            let page = try await browser.get("/forlop/\(pathway.id)")
+            #expect(page.status == .ok)
+            let model = try #require(t.app.samskap.methodModels.shipped.first { $0.model.key == "snart-ansatt" }?.model)
+            for criterion in model.pathwaySteps.flatMap(\.allCriteria) {
+                let risk = try #require(criterion.risk)
+                let plain = String(risk.prefix { !"&<>\"'".contains($0) }.prefix(40))
+                #expect(plain.count >= 10 && page.text.contains(plain), "risk of \(criterion.id) missing")
+            }
+            #expect(!page.text.contains(">K1<"), "office criteria are not part of a pathway")
+            #expect(page.text.contains("Forfalt"))
+            // The form: a bad date names the field; a good one is stored.
+            var response = try await browser.post("/forlop/\(pathway.id)/hendelser", [("type", "relevance_decision"), ("occurredAt", "31.02.2026")])
+            #expect(response.status == .unprocessableEntity)
+            #expect(response.text.contains("event-occurredAt"))
+            response = try await browser.post("/forlop/\(pathway.id)/hendelser", [("type", "relevance_decision"), ("occurredAt", Self.day(t, 1)), ("note", String(repeating: "x", count: 2_001))])
+            #expect(response.status == .unprocessableEntity)
+            response = try await browser.post("/forlop/\(pathway.id)/hendelser", [("type", "relevance_decision"), ("occurredAt", Self.day(t, 1))])
+            #expect(response.status == .seeOther)
+            #expect(try await Self.quality(api, pathway.id)["I3"]?.state == "met_late")
+        }
+    }
+}

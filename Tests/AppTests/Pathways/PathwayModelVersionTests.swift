@@ -1,0 +1,154 @@
+@testable import App
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+/// Office models without a redeploy, pathways keeping their version, a bad file stopping the start,
+/// and the leader's pages.
+@Suite("Method models: office versions, pinned versions, refusal at start, leader pages")
+struct PathwayModelVersionTests {
+    static func shippedText(_ key: String, _ t: TestApp) throws -> String {
+        try #require(t.app.samskap.methodModels.shipped.first { $0.model.key == key }?.text)
+    }
+
+    /// The shipped hybrid model as version 2 with one extra criterion in step 1.
+    static func customised(_ t: TestApp, version: Int = 2, extra: String = "H1.9") throws -> String {
+        var text = try shippedText("hybridmodellen", t)
+        text = text.replacingOccurrences(of: "\nversion: 1\n", with: "\nversion: \(version)\n")
+        let marker = "\n  - id: trinn-1\n"
+        let range = try #require(text.range(of: marker))
+        let after = text[range.upperBound...]
+        let criteriaRange = try #require(after.range(of: "    criteria:\n"))
+        text.insert(contentsOf: "      - id: \(extra)\n        text: \"Kontorets eget krav: statusmøte innen 10 dager etter henvisning.\"\n        rule:\n          expect: status_meeting\n          after: referral_received\n          within: 10d\n", at: criteriaRange.upperBound)
+        return text
+    }
+
+    @Test("An office version is used for new pathways there; running pathways keep the version they started with")
+    func officeVersion() async throws {
+        try await withTestApp { t in
+            let api = try await APIClient.make(t, "veileder1")
+            let old = try await PathwayFlowTests.start(t, api, model: "hybridmodellen", daysAgo: 20)
+            #expect(old.methodModel.version == 1)
+
+            let office = try await t.office("9901")
+            let text = try Self.customised(t)
+            let (outcome, model) = try await MethodModelImport(app: t.app, context: .cli, actorID: nil, now: t.clock.now()).run(text: text, fileName: "hybrid-9901.yaml", office: office)
+            guard case .imported = outcome else { Issue.record("not imported: \(outcome)"); return }
+            #expect(model.version == 2)
+            #expect(try await t.auditEntries(.methodModelImported).first?.detail?.contains("hybridmodellen v2") == true)
+
+            let new = try await PathwayFlowTests.start(t, api, model: "hybridmodellen", daysAgo: 20)
+            #expect(new.methodModel.version == 2)
+            #expect(try await PathwayFlowTests.quality(api, new.id)["H1.9"]?.state == "overdue")
+            // The old pathway still follows version 1: the office's criterion is not part of it.
+            let oldQuality = try await PathwayFlowTests.quality(api, old.id)
+            #expect(oldQuality["H1.9"] == nil)
+            #expect(try await api.get("/api/v1/pathways/\(old.id)").content.decode(PathwayDTO.self).methodModel.version == 1)
+
+            // Another office still gets the shipped version.
+            let other = try await APIClient.make(t, "veileder3")
+            let models = try await other.get("/api/v1/method-models").content.decode([MethodModelSummaryDTO].self)
+            #expect(models.first { $0.key == "hybridmodellen" && $0.usedForNewPathways }?.version == 1)
+            #expect(!models.contains { $0.owner == "9901" })
+
+            // Same version again: unchanged; other content under the same version, or a lower one: refused.
+            let (again, _) = try await MethodModelImport(app: t.app, context: .cli, actorID: nil, now: t.clock.now()).run(text: text, fileName: "hybrid-9901.yaml", office: office)
+            guard case .unchanged = again else { Issue.record("expected unchanged"); return }
+            await #expect(throws: MethodModelError.self) {
+                _ = try await MethodModelImport(app: t.app, context: .cli, actorID: nil, now: t.clock.now()).run(text: try Self.customised(t, extra: "H1.8"), fileName: "x.yaml", office: office)
+            }
+            await #expect(throws: MethodModelError.self) {
+                _ = try await MethodModelImport(app: t.app, context: .cli, actorID: nil, now: t.clock.now()).run(text: try Self.customised(t, version: 1, extra: "H1.7"), fileName: "x.yaml", office: office)
+            }
+        }
+    }
+
+    @Test("The admin page loads a model for an office and shows a bad file's line; leaders read models, counselors cannot")
+    func adminPage() async throws {
+        try await withTestApp { t in
+            let office = try await t.office("9901")
+            let admin = t.browser()
+            _ = try await admin.login("admin")
+            var response = try await admin.post("/admin/metodemodeller", [("office", office.id!.uuidString), ("fileName", "feil.yaml"), ("source", "format: 1\nkey: x\nversion: 1\nname: X\nsummary: S\nsteps:\n  - id: a\n    name: A\n    purpose: P\n    rsik: skrivefeil\n")])
+            #expect(response.status == .unprocessableEntity)
+            #expect(response.text.contains("feil.yaml, linje 10"), "\(response.text.components(separatedBy: "field-error").dropFirst().first?.prefix(300) ?? "")")
+            #expect(response.text.contains("rsik"))
+            response = try await admin.post("/admin/metodemodeller", [("office", office.id!.uuidString), ("fileName", "hybrid.yaml"), ("source", try Self.customised(t))])
+            #expect(response.status == .seeOther)
+            #expect(try await MethodModelRecord.query(on: t.db).filter(\.$owner == office.id!.uuidString).count() == 1)
+
+            let leader = t.browser()
+            _ = try await leader.login("leder1")
+            let list = try await leader.get("/metodemodeller")
+            #expect(list.status == .ok)
+            #expect(list.text.contains("Snart Ansatt"))
+            #expect(list.text.contains("Tromsøpakken"))
+            let record = try #require(try await MethodModelRecord.query(on: t.db).filter(\.$key == "snart-ansatt").first())
+            let show = try await leader.get("/metodemodeller/\(record.id!)")
+            #expect(show.status == .ok)
+            #expect(show.text.contains("V10"))
+            #expect(show.text.contains("Risiko"))
+            let counselor = t.browser()
+            _ = try await counselor.login("veileder1")
+            #expect(try await counselor.get("/metodemodeller").status != .ok)
+            #expect(try await counselor.get("/kontor/kvalitet").status != .ok)
+        }
+    }
+
+    @Test("A shipped file changed without a new version stops the start; so does a file with an error")
+    func refusedAtStart() async throws {
+        try await withTestApp { t in
+            // The stored version 1 differs from a changed file that still says version 1.
+            let file = try MethodModelFile.parse(try Self.customised(t, version: 1), fileName: "hybridmodellen.yaml")
+            let catalog = MethodModelCatalog(shipped: [file])
+            await #expect(throws: MethodModelError.self) { try await catalog.syncShipped(on: t.db, now: t.clock.now()) }
+        }
+        // A resources directory whose model folder holds a broken file: configure refuses.
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("samskap-bad-\(UUID().uuidString)")
+        let resources = root.appendingPathComponent("Resources")
+        try FileManager.default.createDirectory(at: resources.appendingPathComponent("MethodModels"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: TestApp.packageRoot + "Resources/Strings", toPath: resources.appendingPathComponent("Strings").path)
+        try "format: 1\nkey: brutt\nversion: 1\nname: Brutt\nsummary: S\nsteps:\n  - id: a\n    name: A\n    purpose: P\n    criteria:\n      - id: A1\n        text: T\n        rule:\n          expect: ukjent_hendelse\n          after: referral_received\n          within: 14d\n"
+            .write(to: resources.appendingPathComponent("MethodModels/brutt.yaml"), atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let app = try await Application.make(.testing)
+        app.directory = DirectoryConfiguration(workingDirectory: root.path + "/")
+        do {
+            try await App.configure(app, config: AppConfig(database: .sqlite(path: root.appendingPathComponent("x.sqlite").path), bcryptCost: 4))
+            Issue.record("configure accepted a broken model file")
+        } catch let error as MethodModelError {
+            #expect(error.file == "brutt.yaml")
+            #expect(error.line == 14)
+            #expect(error.problem.contains("ukjent_hendelse"))
+        }
+        try await app.asyncShutdown()
+    }
+
+    @Test("The leader's quality page: share met on time per criterion, for the office and per counselor; audited")
+    func qualityPage() async throws {
+        try await withTestApp { t in
+            let api = try await APIClient.make(t, "veileder1")
+            let onTime = try await PathwayFlowTests.start(t, api, model: "tromsopakken", daysAgo: 30)
+            _ = try await api.post("/api/v1/pathways/\(onTime.id)/events", ["type": "first_conversation", "occurredAt": PathwayFlowTests.day(t, 25)])
+            _ = try await PathwayFlowTests.start(t, api, model: "tromsopakken", daysAgo: 30)
+            let leader = t.browser()
+            _ = try await leader.login("leder1")
+            let page = try await leader.get("/kontor/kvalitet?fra=\(PathwayFlowTests.day(t, 60))&til=\(PathwayFlowTests.day(t, 0))")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("Tromsøpakken"))
+            // T1.2a: of the two new pathways (and the demo's), ours give one on time and one overdue.
+            #expect(page.text.contains("T1.2a"))
+            #expect(page.text.contains("Vera Veileder"))
+            #expect(try await t.auditEntries(.qualityRead).count == 1)
+            let bad = try await leader.get("/kontor/kvalitet?fra=2026-13-01&til=x")
+            #expect(bad.status == .unprocessableEntity)
+            let tallies = try await QualityController.tallies(officeID: try await t.office("9901").requireID(), from: .distantPast, to: .distantFuture, now: t.clock.now(), on: t.db)
+            let vera = try await t.user("veileder1")
+            let mine = tallies.filter { $0.criterion_id == "T1.2a" && $0.counselor_id == vera.id }
+            #expect(mine.reduce(0) { $0 + $1.met } >= 1)
+            #expect(mine.reduce(0) { $0 + $1.overdue } >= 1)
+        }
+    }
+}
