@@ -112,6 +112,18 @@ def portfolio_and_candidate(browser, label):
     color = browser.execute_script("return getComputedStyle(arguments[0]).color", reveal)
     assert reveal.is_displayed() and color != "rgb(255, 255, 255)", f"the reveal button is visible (colour {color})"
     check_page(browser, "/kandidater/ny", label, "candidate-form", "Registrer kandidat")
+    pathway_page(browser, label, href.replace(BASE, ""))
+
+
+def pathway_page(browser, label, candidate_path):
+    """The hybrid candidate's pathway: step bar, criteria panel with risks, the event form."""
+    browser.get(BASE + candidate_path)
+    link = browser.find_element(By.CSS_SELECTOR, "#forlop a[href^='/forlop/']")
+    check_page(browser, link.get_attribute("href").replace(BASE, ""), label, "pathway", "Kvalitetskriterier")
+    current = browser.find_elements(By.CSS_SELECTOR, ".step-bar [aria-current='step']")
+    assert len(current) == 1, "exactly one current step in the step bar"
+    assert browser.find_elements(By.CSS_SELECTOR, ".criterion .risk"), "risk texts are shown next to the criteria"
+    assert browser.find_element(By.ID, "event-type").is_displayed(), "the event form is there"
 
 
 def leader_overview(browser, label):
@@ -121,6 +133,11 @@ def leader_overview(browser, label):
     browser.find_element(By.ID, "password").send_keys(PASSWORD, Keys.ENTER)
     WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
     check_page(browser, "/kontor/oversikt", label, "overview", "Viktor Veileder")
+    check_page(browser, "/kontor/kvalitet", label, "quality", "Kvalitetskriterier på kontoret")
+    check_page(browser, "/metodemodeller", label, "models", "Snart Ansatt")
+    browser.find_element(By.LINK_TEXT, "Snart Ansatt").click()
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
+    check_page(browser, browser.current_url.replace(BASE, ""), label, "model", "Risiko")
 
 
 def main():

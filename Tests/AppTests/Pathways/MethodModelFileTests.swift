@@ -51,7 +51,7 @@ struct MethodModelShippedFileTests {
         #expect(model.step("samarbeid-kontoret")?.scope == .office)
         #expect(model.steps.filter { $0.scope == .office }.map(\.id) == ["samarbeid-kontoret"])
         #expect(model.pathwaySteps.count == 6)
-        #expect(model.checkedCriteria.map(\.id) == ["I3", "I6", "V10"])
+        #expect(model.checkedCriteria.map(\.id) == ["I3", "I6", "III1", "V10"])
     }
 
     @Test("Tromsøpakken: activities per step, what/how/who in every row, seven rules")
@@ -339,7 +339,9 @@ struct MethodModelBadFileTests {
                     line: 8, marker: "\tname")
     }
 
-    @Test("YAML syntax error: an unclosed quote names the line where the quote opens")
+    @Test(
+        "YAML syntax error: an unclosed quote names the line where the quote opens"
+    )
     func unclosedQuote() {
         expectError("""
             format: 1

@@ -246,8 +246,10 @@ struct PathwayAPIController {
         guard let candidateID = input.candidateId else { throw ProblemError.validation([.init("candidateId", "pathway.error.candidate")]) }
         let opened = try await req.openCandidate(id: candidateID, needs: .full)
         let available = try await req.samskap.methodModels.available(for: opened.candidate.$office.id, on: req.db)
+        // The form's field is `methodModel`; the API's is `methodModelId`.
         let valid = try PathwayRules.start(modelID: input.methodModelId, referralDate: input.referralDate, referrer: input.referrer,
-                                           available: available.compactMap(\.id), now: req.now).get()
+                                           available: available.compactMap(\.id), now: req.now)
+            .mapError { problem in ProblemError.validation(problem.fields.map { $0.field == "methodModel" ? .init("methodModelId", $0.key) : $0 }) }.get()
         let pathway = try await PathwayService(req: req).start(candidate: opened.candidate, valid)
         let dto = try await dto(req, try await req.openPathway(id: try pathway.requireID()))
         let response = try await dto.encodeResponse(status: .created, for: req)
@@ -268,6 +270,8 @@ struct PathwayAPIController {
             pathways = try await Pathway.query(on: req.db).filter(\.$counselor.$id == principal.userID).filter(\.$status != .closed)
                 .sort(\.$referralDate, .descending).limit(500).all()
         }
+        try await req.audit(AuditEvent(.pathwayRead, objectType: AuditObjectType.pathway, officeID: principal.officeID,
+                                       detail: "API: liste, \(pathways.count) forløp" + ((try? req.query.get(String.self, at: "candidateId")).map { ", kandidat \($0)" } ?? "")))
         var result: [PathwayDTO] = []
         for pathway in pathways {
             result.append(try await dto(req, try await req.openPathway(id: try pathway.requireID())))

@@ -97,23 +97,30 @@ public enum CriterionEvaluator {
 
     private static func evaluateBefore(expect: Set<PathwayEventType>, triggers: Set<PathwayEventType>, sameEmployer: Bool, within: RuleDuration?,
                                        ends: Set<PathwayEventType>, events: [RuleEvent]) -> CriterionResult {
-        let firstEnd = events.first { ends.contains($0.type) }?.occurredAt
-        let allTriggers = events.filter { triggers.contains($0.type) && (firstEnd == nil || $0.occurredAt <= firstEnd!) }
+        let firstEnd = events.firstIndex { ends.contains($0.type) }
+        let triggerIndices = events.indices.filter { triggers.contains(events[$0].type) && (firstEnd == nil || $0 < firstEnd!) }
         var results: [CriterionResult] = []
-        for (index, trigger) in allTriggers.enumerated() {
+        // Without `sameEmployer`, one expected event answers for one trigger only (one evaluation
+        // cannot cover two extensions); with it, one visit covers every use of that employer.
+        var used: Set<UUID> = []
+        for (position, index) in triggerIndices.enumerated() {
+            let trigger = events[index]
             if sameEmployer && trigger.employerID == nil { continue } // cannot be checked without an employer
-            let matches: (RuleEvent) -> Bool = { event in
-                expect.contains(event.type) && event.id != trigger.id && (!sameEmployer || event.employerID == trigger.employerID)
+            let matches: (Int) -> Bool = { i in
+                let event = events[i]
+                return expect.contains(event.type) && i != index && !used.contains(event.id) && (!sameEmployer || event.employerID == trigger.employerID)
             }
-            var windowStart = Date.distantPast
-            if !sameEmployer, index > 0 { windowStart = allTriggers[index - 1].occurredAt }
-            if let within { windowStart = max(windowStart, within.earliest(before: trigger.occurredAt)) }
-            let next = sameEmployer ? nil : allTriggers.dropFirst(index + 1).first?.occurredAt
+            // Since the previous trigger (by position, so a same-day pair keeps its order).
+            let previous = sameEmployer || position == 0 ? -1 : triggerIndices[position - 1]
+            let next = sameEmployer ? nil : triggerIndices.dropFirst(position + 1).first
+            let earliest = within.map { $0.earliest(before: trigger.occurredAt) } ?? .distantPast
             let deadline = trigger.occurredAt
-            if let evidence = events.last(where: { matches($0) && $0.occurredAt >= windowStart && $0.occurredAt <= trigger.occurredAt }) {
-                results.append(CriterionResult(state: .met, deadline: deadline, evidence: evidence))
-            } else if let late = events.first(where: { matches($0) && $0.occurredAt > trigger.occurredAt && (next == nil || $0.occurredAt < next!) }) {
-                results.append(CriterionResult(state: .metLate, deadline: deadline, evidence: late))
+            if let found = events.indices.last(where: { $0 > previous && matches($0) && events[$0].occurredAt <= trigger.occurredAt && events[$0].occurredAt >= earliest }) {
+                if !sameEmployer { used.insert(events[found].id) }
+                results.append(CriterionResult(state: .met, deadline: deadline, evidence: events[found]))
+            } else if let late = events.indices.first(where: { $0 > index && matches($0) && (next == nil || $0 < next!) }) {
+                if !sameEmployer { used.insert(events[late].id) }
+                results.append(CriterionResult(state: .metLate, deadline: deadline, evidence: events[late]))
             } else {
                 results.append(CriterionResult(state: .overdue, deadline: deadline, overdueSince: trigger.occurredAt))
             }
@@ -127,10 +134,12 @@ public enum CriterionEvaluator {
 
     private static func evaluateEvery(expect: Set<PathwayEventType>, interval: RuleDuration, from: Set<PathwayEventType>, until: Set<PathwayEventType>,
                                       period: RuleDuration?, ends: Set<PathwayEventType>, events: [RuleEvent], now: Date) -> CriterionResult {
-        guard let start = events.last(where: { from.contains($0.type) }) else { return .notApplicable }
+        guard let startIndex = events.lastIndex(where: { from.contains($0.type) }) else { return .notApplicable }
+        let start = events[startIndex]
         let day = startOfDay(start.occurredAt)
-        // The period ends at the first `until` or ending event after the start, or after `period`.
-        var periodEnd: Date? = events.first { (until.contains($0.type) || ends.contains($0.type)) && $0.occurredAt >= day && $0.id != start.id }?.occurredAt
+        // The period ends at the first `until` or ending event after the start (by position: a
+        // placement that ended the same day a new one began does not end the new one), or after `period`.
+        var periodEnd: Date? = events[(startIndex + 1)...].first { until.contains($0.type) || ends.contains($0.type) }?.occurredAt
         if let period {
             let timed = period.deadline(after: start.occurredAt)
             periodEnd = min(periodEnd ?? timed, timed)
@@ -146,11 +155,12 @@ public enum CriterionEvaluator {
         }
         let deadline = interval.deadline(after: lastAt)
         if let periodEnd, periodEnd <= now {
-            // The period is over: judge it as a whole.
-            if deadline < periodEnd { gapExceeded = true }
-            guard let last else {
-                return gapExceeded ? CriterionResult(state: .overdue, deadline: deadline, overdueSince: deadline) : .notApplicable
+            // The period is over: judge it as a whole. A gap still open when it ended was never
+            // closed, so it stays overdue (ending the placement must not make a miss look better).
+            if deadline < periodEnd {
+                return CriterionResult(state: .overdue, deadline: deadline, evidence: last, overdueSince: deadline)
             }
+            guard let last else { return .notApplicable }
             return CriterionResult(state: gapExceeded ? .metLate : .met, deadline: deadline, evidence: last)
         }
         let timedEnd = period.map { $0.deadline(after: start.occurredAt) }

@@ -36,7 +36,10 @@ public enum MethodModelParser {
 
     private static func yamlLine(_ error: YamlError) -> Int? {
         switch error {
-        case let .scanner(_, _, mark, _), let .parser(_, _, mark, _), let .composer(_, _, mark, _): mark.line
+        // Something left open (a quote) is only noticed at the end of the file: name the line where
+        // it was opened. Otherwise the line where reading broke.
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            problem.contains("end of stream") ? (context?.mark.line ?? mark.line) : mark.line
         default: nil
         }
     }

@@ -41,7 +41,11 @@ struct PathwayPage {
     struct CriteriaGroup: Encodable, Sendable {
         var step: String
         var isCurrent: Bool
-        var criteria: [CriterionItem]
+        /// Checked against the events; shown first.
+        var checked: [CriterionItem]
+        /// Judged by the counselor; folded away under the checked ones.
+        var manual: [CriterionItem]
+        var isEmpty: Bool
     }
 
     struct TimelineItem: Encodable, Sendable {
@@ -83,6 +87,8 @@ struct PathwayPage {
         var overdueCount: Int
         var dueCount: Int
         var groups: [CriteriaGroup]
+        /// Overdue criteria, listed at the top of the panel.
+        var overdue: [CriterionItem]
         var timeline: [TimelineItem]
         var transitions: [TransitionItem]
         var eventTypes: [PathwayController.Option]
@@ -120,7 +126,7 @@ struct PathwayPage {
         }
         var summary: [String: Int] = [:]
         let groups = steps.map { step in
-            CriteriaGroup(step: step.name, isCurrent: step.id == pathway.currentStep, criteria: step.allCriteria.map { criterion in
+            let items = step.allCriteria.map { criterion in
                 let status = CriterionStatus(row: rows[criterion.id], now: now)
                 let checked = criterion.rule != nil
                 if checked { summary[status.state.rawValue, default: 0] += 1 }
@@ -132,7 +138,9 @@ struct PathwayPage {
                     tagClass: checked ? status.tagClass : "",
                     line: status.line(req, machineChecked: checked, evidenceType: status.evidenceEventID.flatMap { eventTypes[$0] })
                 )
-            })
+            }
+            return CriteriaGroup(step: step.name, isCurrent: step.id == pathway.currentStep, checked: items.filter { $0.state != "manual" },
+                                 manual: items.filter { $0.state == "manual" }, isEmpty: items.isEmpty)
         }
         let view = View(
             id: pathwayID.uuidString, candidateID: opened.candidate.id.uuidString, candidateName: opened.candidate.candidate.fullName,
@@ -146,7 +154,7 @@ struct PathwayPage {
             closedAt: pathway.closedAt.map(DisplayDate.date),
             steps: stepItems, currentStepName: steps[safe: currentIndex]?.name ?? pathway.currentStep,
             summary: summary, overdueCount: summary[CriterionState.overdue.rawValue] ?? 0, dueCount: summary[CriterionState.due.rawValue] ?? 0,
-            groups: groups,
+            groups: groups, overdue: groups.flatMap(\.checked).filter { $0.state == CriterionState.overdue.rawValue },
             timeline: events.map { event in
                 TimelineItem(
                     date: DisplayDate.date(event.occurredAt), label: req.t(event.type.labelKey), employer: event.employer?.name,
