@@ -234,4 +234,42 @@ struct PathwayFlowTests {
             #expect(try await Self.quality(api, pathway.id)["I3"]?.state == "met_late")
         }
     }
+
+    @Test("The start form: hostile and overlong input is refused naming the field and kept in the form; a good one starts the pathway")
+    func startForm() async throws {
+        try await withTestApp { t in
+            let browser = t.browser()
+            _ = try await browser.login("veileder1")
+            let candidateID = try await CandidateFixture.register(browser, CandidateFixture.fields(fnr: CandidateFixture.fnr()))
+            let form = try await browser.get("/kandidater/\(candidateID)/forlop/ny")
+            #expect(form.status == .ok)
+            #expect(form.text.contains("Snart Ansatt (versjon 1)"))
+            let hostile = "<script>alert('x')</script> \"æøå\""
+            var response = try await browser.post("/kandidater/\(candidateID)/forlop", [("methodModel", "not-a-uuid"), ("referralDate", "2026-02-30"), ("referrer", hostile)])
+            #expect(response.status == .unprocessableEntity)
+            #expect(response.text.contains("methodModel-error"))
+            #expect(response.text.contains("referralDate-error"))
+            #expect(!response.text.contains("<script>alert"))
+            #expect(response.text.contains("&lt;script&gt;"))
+            let models = try await MethodModelRecord.query(on: t.db).filter(\.$key == "snart-ansatt").all()
+            let model = try #require(models.first?.id)
+            response = try await browser.post("/kandidater/\(candidateID)/forlop", [("methodModel", model.uuidString), ("referralDate", Self.day(t, 3)), ("referrer", String(repeating: "x", count: 10_000))])
+            #expect(response.status == .unprocessableEntity)
+            #expect(response.text.contains("referrer-error"))
+            #expect(try await Pathway.query(on: t.db).filter(\.$candidate.$id == candidateID).count() == 0)
+            response = try await browser.post("/kandidater/\(candidateID)/forlop", [("methodModel", model.uuidString), ("referralDate", Self.day(t, 3)), ("referrer", hostile)])
+            #expect(response.status == .seeOther)
+            let pathway = try #require(try await Pathway.query(on: t.db).filter(\.$candidate.$id == candidateID).first())
+            #expect(pathway.referrer == hostile)
+            #expect(pathway.currentStep == "henvisning")
+            #expect(try await t.auditEntries(.pathwayCreated).first?.objectID == pathway.id?.uuidString)
+            let page = try await browser.get("/forlop/\(pathway.id!)")
+            #expect(page.text.contains("&lt;script&gt;alert"))
+            #expect(try await t.auditEntries(.pathwayRead).first?.objectID == pathway.id?.uuidString)
+            // The candidate page links to it and offers no second start while it is open.
+            let candidatePage = try await browser.get("/kandidater/\(candidateID)")
+            #expect(candidatePage.text.contains("/forlop/\(pathway.id!)"))
+            #expect(!candidatePage.text.contains("/forlop/ny"))
+        }
+    }
 }
