@@ -80,7 +80,7 @@ struct MethodModelShippedFileTests {
         #expect(rule("T1.6a") == CriterionRule(expect: [.programStart], kind: .within(after: [.referralReceived], within: RuleDuration(2, .month), limit: RuleDuration(6, .month)), endsWith: []))
         #expect(rule("T3.3a") == CriterionRule(expect: [.employerVisit], kind: .before(triggers: [.jobTasteStart, .placementStart], sameEmployer: true, within: nil), endsWith: []))
         #expect(rule("T5.1a") == CriterionRule(expect: [.firstWorkdayContact], kind: .within(after: [.placementStart], within: RuleDuration(3, .day), limit: nil), endsWith: []))
-        #expect(rule("T5.2a") == CriterionRule(expect: [.evaluationMeeting], kind: .within(after: [.placementStart], within: RuleDuration(30, .day), limit: nil), endsWith: []))
+        #expect(rule("T5.2a") == CriterionRule(expect: [.evaluationMeeting], kind: .within(after: [.placementStart], within: RuleDuration(30, .day), limit: nil), endsWith: [.placementEnded]))
         #expect(rule("T5.2d") == CriterionRule(expect: [.evaluationMeeting], kind: .before(triggers: [.agreementExtended], sameEmployer: false, within: nil), endsWith: []))
     }
 
