@@ -65,6 +65,7 @@ func routes(_ app: Application) throws {
     office.post("kandidater", ":candidateID", "forlop", use: pathways.create)
     office.get("forlop", ":pathwayID", use: pathways.show)
     office.post("forlop", ":pathwayID", "hendelser", use: pathways.recordEvent)
+    office.post("forlop", ":pathwayID", "hendelser", ":eventID", "trekk-tilbake", use: pathways.withdrawEvent)
     office.post("forlop", ":pathwayID", "trinn", use: pathways.changeStep)
     office.post("forlop", ":pathwayID", "status", use: pathways.changeStatus)
     office.post("forlop", ":pathwayID", "avslutt", use: pathways.close)

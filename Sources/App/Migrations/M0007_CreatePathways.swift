@@ -27,10 +27,13 @@ struct M0007_CreatePathways: AsyncMigration {
             .id()
             .field("office_id", .uuid, .required, .references("offices", "id", onDelete: .restrict))
             .field("name", .string, .required)
+            // The name folded (`SearchText.folded`): one employer per name and office.
+            .field("name_key", .string, .required)
             .field("orgnr", .string)
             .field("is_demo", .bool, .required, .sql(.default(false)))
             .field("created_at", .datetime, .required)
             .field("created_by", .uuid, .references("users", "id", onDelete: .restrict))
+            .unique(on: "office_id", "name_key")
             .create()
 
         try await database.schema("pathways")
@@ -61,6 +64,10 @@ struct M0007_CreatePathways: AsyncMigration {
             .field("employer_id", .uuid, .references("employers", "id", onDelete: .restrict))
             .field("agreement_id", .uuid)
             .field("note", .string)
+            // A mistaken event is withdrawn, not deleted: kept in the timeline, left out of the criteria.
+            .field("withdrawn_at", .datetime)
+            .field("withdrawn_by", .uuid, .references("users", "id", onDelete: .restrict))
+            .field("withdrawn_reason", .string)
             .create()
 
         try await database.schema("pathway_transitions")
@@ -84,6 +91,9 @@ struct M0007_CreatePathways: AsyncMigration {
             .field("evidence_event_id", .uuid)
             .field("evidence_at", .datetime)
             .field("next_check_at", .datetime)
+            // False when nothing can be done about it any more (a follow-up period that ended with a
+            // gap): it still counts as missed, but no longer asks for action.
+            .field("resolvable", .bool, .required)
             .field("evaluated_at", .datetime, .required)
             .compositeIdentifier(over: "pathway_id", "criterion_id")
             .create()

@@ -53,6 +53,9 @@ public final class PathwayEvent: Model, @unchecked Sendable {
     @OptionalParent(key: "employer_id") public var employer: Employer?
     @OptionalField(key: "agreement_id") public var agreementID: UUID?
     @OptionalField(key: "note") public var note: String?
+    @OptionalField(key: "withdrawn_at") public var withdrawnAt: Date?
+    @OptionalParent(key: "withdrawn_by") public var withdrawnBy: User?
+    @OptionalField(key: "withdrawn_reason") public var withdrawnReason: String?
 
     public init() {}
 
@@ -109,6 +112,7 @@ public final class Employer: Model, @unchecked Sendable {
     @ID(key: .id) public var id: UUID?
     @Parent(key: "office_id") public var office: Office
     @Field(key: "name") public var name: String
+    @Field(key: "name_key") public var nameKey: String
     @OptionalField(key: "orgnr") public var orgnr: String?
     @Field(key: "is_demo") public var isDemo: Bool
     @Field(key: "created_at") public var createdAt: Date

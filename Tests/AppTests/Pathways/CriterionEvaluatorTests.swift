@@ -849,3 +849,55 @@ struct CriterionEvaluatorOrderTests {
         ], now: day(2026, 6, 2), expected: .overdue)
     }
 }
+
+// MARK: - Endings and misses that can no longer be repaired
+
+@Suite("Criterion evaluator: endings by position and employer, and misses nothing can repair")
+struct CriterionEvaluatorEndingTests {
+    @Test("T5.2a: a placement that ended the day the next one began does not end the new one's evaluation rule")
+    func sameDayEndDoesNotEndNewPlacement() throws {
+        let rule = try shippedRule("tromsopakken", "T5.2a")
+        let (a, b) = (UUID(), UUID())
+        let events = [
+            event(.placementStart, day(2026, 1, 5), employer: a),
+            event(.placementEnded, day(2026, 3, 2), employer: a),
+            event(.placementStart, day(2026, 3, 2), employer: b),
+        ]
+        let result = CriterionEvaluator.evaluate(rule, events: events, now: day(2026, 4, 15))
+        #expect(result.state == .overdue)
+        #expect(result.deadline == day(2026, 4, 2))
+        #expect(result.resolvable)
+    }
+
+    @Test("T5.2a: a placement ending at another employer does not end the rule; at the same employer before the deadline it does")
+    func endAtOtherEmployer() throws {
+        let rule = try shippedRule("tromsopakken", "T5.2a")
+        let (a, b) = (UUID(), UUID())
+        let other = CriterionEvaluator.evaluate(rule, events: [
+            event(.placementStart, day(2026, 3, 2), employer: b), event(.placementEnded, day(2026, 3, 10), employer: a),
+        ], now: day(2026, 3, 20))
+        #expect(other.state == .due)
+        let same = CriterionEvaluator.evaluate(rule, events: [
+            event(.placementStart, day(2026, 3, 2), employer: b), event(.placementEnded, day(2026, 3, 10), employer: b),
+        ], now: day(2026, 3, 20))
+        #expect(same.state == .notApplicable)
+    }
+
+    @Test("A miss the rule's end froze is overdue but no longer resolvable; a running one is resolvable")
+    func resolvable() throws {
+        let within = try shippedRule("tromsopakken", "T5.2a")
+        let frozen = CriterionEvaluator.evaluate(within, events: [
+            event(.placementStart, day(2026, 1, 5)), event(.placementEnded, day(2026, 3, 1)),
+        ], now: day(2026, 3, 20))
+        #expect(frozen.state == .overdue && !frozen.resolvable)
+        let every = try shippedRule("hybridmodellen", "H5.3")
+        let ended = CriterionEvaluator.evaluate(every, events: [
+            event(.placementStart, day(2026, 1, 5)), event(.mentorContact, day(2026, 1, 20)), event(.placementEnded, day(2026, 3, 30)),
+        ], now: day(2026, 4, 2))
+        #expect(ended.state == .overdue && !ended.resolvable)
+        let running = CriterionEvaluator.evaluate(every, events: [
+            event(.placementStart, day(2026, 1, 5)), event(.mentorContact, day(2026, 1, 20)),
+        ], now: day(2026, 4, 2))
+        #expect(running.state == .overdue && running.resolvable)
+    }
+}

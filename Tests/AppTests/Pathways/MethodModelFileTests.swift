@@ -468,3 +468,20 @@ private func goodModel(key: String) -> String {
               within: 14d
     """
 }
+
+@Suite("Method models: a duplicated key")
+struct MethodModelDuplicateKeyTests {
+    @Test("A key written twice in one table names the line and the key, without the file's text")
+    func duplicateKey() throws {
+        let text = "format: 1\nkey: x\nversion: 1\nname: X\nsummary: S\nsteps:\n  - id: a\n    name: A\n    purpose: P\n    purpose: Q\n"
+        do {
+            _ = try MethodModelParser.parse(text, file: "dobbel.yaml")
+            Issue.record("a duplicated key was accepted")
+        } catch let error as MethodModelError {
+            #expect(error.file == "dobbel.yaml")
+            #expect(error.line != nil)
+            #expect(error.problem.contains("«purpose»"))
+            #expect(!error.problem.contains("summary: S"))
+        }
+    }
+}

@@ -262,14 +262,84 @@ struct PathwayFlowTests {
             let pathway = try #require(try await Pathway.query(on: t.db).filter(\.$candidate.$id == candidateID).first())
             #expect(pathway.referrer == hostile)
             #expect(pathway.currentStep == "henvisning")
-            #expect(try await t.auditEntries(.pathwayCreated).first?.objectID == pathway.id?.uuidString)
+            // Audited on the candidate (so a search by person finds it), naming the pathway.
+            let created = try #require(try await t.auditEntries(.pathwayCreated).first)
+            #expect(created.objectType == AuditObjectType.candidate && created.objectID == candidateID.uuidString)
+            #expect(created.detail?.contains(pathway.id!.uuidString) == true)
             let page = try await browser.get("/forlop/\(pathway.id!)")
             #expect(page.text.contains("&lt;script&gt;alert"))
-            #expect(try await t.auditEntries(.pathwayRead).first?.objectID == pathway.id?.uuidString)
+            let read = try #require(try await t.auditEntries(.pathwayRead).first)
+            #expect(read.objectID == candidateID.uuidString && read.detail?.contains(pathway.id!.uuidString) == true)
             // The candidate page links to it and offers no second start while it is open.
             let candidatePage = try await browser.get("/kandidater/\(candidateID)")
             #expect(candidatePage.text.contains("/forlop/\(pathway.id!)"))
             #expect(!candidatePage.text.contains("/forlop/ny"))
+        }
+    }
+
+    @Test("A mistaken event is withdrawn with a reason: kept in the timeline, no longer counted; system events cannot be")
+    func withdraw() async throws {
+        try await withTestApp { t in
+            let api = try await APIClient.make(t, "veileder1")
+            let pathway = try await Self.start(t, api, model: "tromsopakken", daysAgo: 20)
+            let posted = try await api.post("/api/v1/pathways/\(pathway.id)/events", ["type": "first_conversation", "occurredAt": Self.day(t, 15)])
+            let event = try posted.content.decode(PathwayEventDTO.self)
+            #expect(try await Self.quality(api, pathway.id)["T1.2a"]?.state == "met")
+            var response = try await api.post("/api/v1/pathways/\(pathway.id)/events/\(event.id)/withdraw", [:])
+            #expect(response.problemFields == ["reason"])
+            response = try await api.post("/api/v1/pathways/\(pathway.id)/events/\(event.id)/withdraw", ["reason": "Feil kandidat"])
+            #expect(response.status == .ok)
+            #expect(try response.content.decode(PathwayEventDTO.self).withdrawnReason == "Feil kandidat")
+            // Deadline 14 days after a referral 20 days ago: without the conversation it is overdue.
+            #expect(try await Self.quality(api, pathway.id)["T1.2a"]?.state == "overdue")
+            response = try await api.post("/api/v1/pathways/\(pathway.id)/events/\(event.id)/withdraw", ["reason": "igjen"])
+            #expect(response.status == .conflict)
+            let events = try await api.get("/api/v1/pathways/\(pathway.id)/events").content.decode([PathwayEventDTO].self)
+            let referral = try #require(events.first { $0.type == "referral_received" })
+            response = try await api.post("/api/v1/pathways/\(pathway.id)/events/\(referral.id)/withdraw", ["reason": "x"])
+            #expect(response.problemFields == ["event"])
+            #expect(events.contains { $0.id == event.id && $0.withdrawnAt != nil })
+            let entry = try #require(try await t.auditEntries(.pathwayEventWithdrawn).first)
+            #expect(entry.objectID == pathway.candidateId.uuidString)
+            // The page shows it struck through with the reason; the form asks for a reason.
+            let browser = t.browser()
+            _ = try await browser.login("veileder1")
+            let page = try await browser.get("/forlop/\(pathway.id)")
+            #expect(page.text.contains("<s>Første samtale</s>"))
+            #expect(page.text.contains("Feil kandidat"))
+            let again = try await api.post("/api/v1/pathways/\(pathway.id)/events", ["type": "decision", "occurredAt": Self.day(t, 2)])
+            let decision = try again.content.decode(PathwayEventDTO.self)
+            var form = try await browser.post("/forlop/\(pathway.id)/hendelser/\(decision.id)/trekk-tilbake", [("reason", "")])
+            #expect(form.status == .unprocessableEntity)
+            #expect(form.text.contains("withdraw-\(decision.id)-error"))
+            form = try await browser.post("/forlop/\(pathway.id)/hendelser/\(decision.id)/trekk-tilbake", [("reason", "Registrert på feil dato")])
+            #expect(form.status == .seeOther)
+            #expect(try await Self.quality(api, pathway.id)["T1.4a"]?.state == "due")
+        }
+    }
+
+    @Test("A handover moves open pathways to the new counselor; closing before the last event is refused")
+    func handoverAndClosingDate() async throws {
+        try await withTestApp { t in
+            let api = try await APIClient.make(t, "veileder1")
+            let pathway = try await Self.start(t, api, model: "hybridmodellen", daysAgo: 30)
+            #expect(try await api.post("/api/v1/pathways/\(pathway.id)/events", ["type": "first_conversation", "occurredAt": Self.day(t, 10)]).status == .created)
+            var response = try await api.post("/api/v1/pathways/\(pathway.id)/close", ["outcome": "avbrutt", "reason": "Flyttet", "closedAt": Self.day(t, 20)])
+            #expect(response.problemFields == ["closedAt"])
+            let viktor = try await t.user("veileder2")
+            response = try await api.post("/api/v1/candidates/\(pathway.candidateId)/handover", [
+                "counselorId": viktor.id!.uuidString, "situation": "Går bra med tett oppfølging", "agreements": "Ingen", "mentor": "Ingen ennå",
+                "nextMeeting": "Ikke avtalt", "promised": "Ingenting",
+            ])
+            #expect(response.status == .ok, "handover: \(response.text.prefix(300))")
+            let moved = try #require(try await Pathway.find(pathway.id, on: t.db))
+            #expect(moved.$counselor.id == viktor.id)
+            let viktorAPI = try await APIClient.make(t, "veileder2")
+            let mine = try await viktorAPI.get("/api/v1/pathways").content.decode([PathwayDTO].self)
+            #expect(mine.contains { $0.id == pathway.id })
+            let vera = try await api.get("/api/v1/pathways")
+            #expect(vera.status == .ok)
+            #expect(!(try vera.content.decode([PathwayDTO].self)).contains { $0.id == pathway.id })
         }
     }
 }

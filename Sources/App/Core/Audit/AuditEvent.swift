@@ -105,6 +105,7 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, ExpressibleBySt
     public static let pathwayStepChanged: AuditAction = "pathway.step_changed"
     public static let pathwayStatusChanged: AuditAction = "pathway.status_changed"
     public static let pathwayClosed: AuditAction = "pathway.closed"
+    public static let pathwayEventWithdrawn: AuditAction = "pathway.event_withdrawn"
     public static let qualityRead: AuditAction = "quality.read"
     public static let methodModelImported: AuditAction = "method_model.imported"
     public static let dailyJobRun: AuditAction = "system.daily_job"
@@ -121,7 +122,7 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, ExpressibleBySt
         .candidateCreated, .candidateDuplicate, .candidateUpdated, .candidateRead, .candidateFnrRevealed,
         .candidateAccessReason, .candidateAccessRequested, .candidateAccessDecided, .candidateHybridStarted,
         .candidateHybridEnded, .candidateHandover, .portfolioRead, .consentRecorded, .consentWithdrawn, .officeOverviewRead,
-        .pathwayCreated, .pathwayRead, .pathwayEventRecorded, .pathwayStepChanged, .pathwayStatusChanged, .pathwayClosed,
+        .pathwayCreated, .pathwayRead, .pathwayEventRecorded, .pathwayStepChanged, .pathwayStatusChanged, .pathwayClosed, .pathwayEventWithdrawn,
         .qualityRead, .methodModelImported, .dailyJobRun,
         .auditSearched, .backupTaken, .demoSeeded,
     ]

@@ -50,6 +50,7 @@ enum Flash: String, CaseIterable {
     case eventRecorded = "hendelse-registrert"
     case pathwayClosed = "forlop-avsluttet"
     case modelImported = "modell-lastet"
+    case eventWithdrawn = "hendelse-trukket"
 
     var messageKey: String { "flash.\(rawValue)" }
 }

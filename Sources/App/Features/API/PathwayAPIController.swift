@@ -13,6 +13,7 @@ enum PathwayAPIRoutes {
         pathways.get(":pathwayID", use: api.show)
         pathways.get(":pathwayID", "events", use: api.events)
         pathways.post(":pathwayID", "events", use: api.recordEvent)
+        pathways.post(":pathwayID", "events", ":eventID", "withdraw", use: api.withdrawEvent)
         pathways.post(":pathwayID", "step", use: api.changeStep)
         pathways.post(":pathwayID", "close", use: api.close)
         pathways.get(":pathwayID", "quality", use: api.quality)
@@ -147,10 +148,14 @@ struct PathwayEventDTO: Content {
     var employerId: UUID?
     var agreementId: UUID?
     var note: String?
+    /// Set when the event was withdrawn as a mistake; it then counts for no criterion.
+    var withdrawnAt: Date?
+    var withdrawnReason: String?
 
     init(_ e: PathwayEvent) throws {
         id = try e.requireID(); type = e.type.rawValue; occurredAt = e.occurredAt; recordedAt = e.recordedAt
         recordedBy = e.$recordedBy.id; employerId = e.$employer.id; agreementId = e.agreementID; note = e.note
+        withdrawnAt = e.withdrawnAt; withdrawnReason = e.withdrawnReason
     }
 }
 
@@ -270,8 +275,10 @@ struct PathwayAPIController {
             pathways = try await Pathway.query(on: req.db).filter(\.$counselor.$id == principal.userID).filter(\.$status != .closed)
                 .sort(\.$referralDate, .descending).limit(500).all()
         }
-        try await req.audit(AuditEvent(.pathwayRead, objectType: AuditObjectType.pathway, officeID: principal.officeID,
-                                       detail: "API: liste, \(pathways.count) forløp" + ((try? req.query.get(String.self, at: "candidateId")).map { ", kandidat \($0)" } ?? "")))
+        // One entry per pathway, on its candidate, so a search by person finds the read.
+        if !pathways.isEmpty {
+            try await req.application.audit(pathways.map { .pathway(.pathwayRead, $0, detail: "API: liste") }, context: req.auditContext)
+        }
         var result: [PathwayDTO] = []
         for pathway in pathways {
             result.append(try await dto(req, try await req.openPathway(id: try pathway.requireID())))
@@ -281,13 +288,13 @@ struct PathwayAPIController {
 
     func show(req: Request) async throws -> PathwayDTO {
         let opened = try await req.openPathway()
-        try await req.audit(AuditEvent(.pathwayRead, objectType: AuditObjectType.pathway, objectID: opened.id.uuidString, officeID: opened.pathway.$office.id, detail: "API"))
+        try await req.audit(.pathway(.pathwayRead, opened.pathway, detail: "API"))
         return try await dto(req, opened)
     }
 
     func events(req: Request) async throws -> [PathwayEventDTO] {
         let opened = try await req.openPathway()
-        try await req.audit(AuditEvent(.pathwayRead, objectType: AuditObjectType.pathway, objectID: opened.id.uuidString, officeID: opened.pathway.$office.id, detail: "API: hendelser"))
+        try await req.audit(.pathway(.pathwayRead, opened.pathway, detail: "API: hendelser"))
         return try await PathwayEvent.query(on: req.db).filter(\.$pathway.$id == opened.id).sort(\.$occurredAt).sort(\.$recordedAt).all().map(PathwayEventDTO.init)
     }
 
@@ -318,12 +325,27 @@ struct PathwayAPIController {
         return try await dto(req, try await req.openPathway(id: opened.id))
     }
 
+    struct WithdrawInput: Content {
+        var reason: String?
+    }
+
+    func withdrawEvent(req: Request) async throws -> PathwayEventDTO {
+        let opened = try await req.openPathway(needs: .full)
+        guard let eventID = req.parameters.get("eventID", as: UUID.self) else { throw Abort(.notFound) }
+        var issues: [ProblemError.FieldIssue] = []
+        let reason = PathwayRules.text(try req.content.decode(WithdrawInput.self).reason, field: "reason", max: PathwayRules.maxReason, required: true, issues: &issues)
+        guard issues.isEmpty, let reason else { throw ProblemError.validation(issues) }
+        try await PathwayService(req: req).withdraw(opened, eventID: eventID, reason: reason)
+        guard let event = try await PathwayEvent.find(eventID, on: req.db) else { throw Abort(.notFound) }
+        return try PathwayEventDTO(event)
+    }
+
     func quality(req: Request) async throws -> QualityDTO {
         let opened = try await req.openPathway()
         let rows = try await PathwayCriteriaStore.load(pathwayID: opened.id, on: req.db)
         let now = req.now
         let day: (Date?) -> String? = { $0.map { DisplayDate.dayInput(CriterionStatus.lastDay($0)) } }
-        try await req.audit(AuditEvent(.pathwayRead, objectType: AuditObjectType.pathway, objectID: opened.id.uuidString, officeID: opened.pathway.$office.id, detail: "API: kvalitet"))
+        try await req.audit(.pathway(.pathwayRead, opened.pathway, detail: "API: kvalitet"))
         return QualityDTO(
             pathwayId: opened.id, methodModel: modelRef(opened),
             criteria: opened.model.pathwaySteps.flatMap(\.allCriteria).map { criterion in

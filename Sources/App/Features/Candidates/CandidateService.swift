@@ -271,6 +271,10 @@ struct CandidateService {
             candidate.counselorChanges += 1
             candidate.updatedAt = at
             try await candidate.save(on: db)
+            // The pathways that are still open follow the candidate to the new counselor; closed
+            // ones keep who was responsible while they ran.
+            try await Pathway.query(on: db).filter(\.$candidate.$id == candidate.requireID()).filter(\.$status != .closed)
+                .set(\.$counselor.$id, to: newCounselorID).set(\.$updatedAt, to: at).update()
             audit.record(.candidate(.candidateHandover, candidate, detail: "bytte nr. \(candidate.counselorChanges)"))
         }
     }

@@ -35,10 +35,14 @@ public struct CriterionResult: Sendable, Hashable {
     public var overdueSince: Date?
     /// When the state can change by time alone (the daily job looks again then).
     public var nextCheckAt: Date?
+    /// False for a miss nothing can repair any more (the rule has ended): still not met, but no
+    /// longer something to act on.
+    public var resolvable: Bool = true
 
     static let notApplicable = CriterionResult(state: .notApplicable)
 
-    init(state: CriterionState, deadline: Date? = nil, limit: Date? = nil, evidence: RuleEvent? = nil, overdueSince: Date? = nil, nextCheckAt: Date? = nil) {
+    init(state: CriterionState, deadline: Date? = nil, limit: Date? = nil, evidence: RuleEvent? = nil, overdueSince: Date? = nil, nextCheckAt: Date? = nil, resolvable: Bool = true) {
+        self.resolvable = resolvable
         self.state = state
         self.deadline = deadline
         self.limit = limit
@@ -65,16 +69,12 @@ public enum CriterionEvaluator {
 
     private static func startOfDay(_ date: Date) -> Date { RuleDuration.calendar.startOfDay(for: date) }
 
-    /// The first end event on or after `start`.
-    private static func end(_ ends: Set<PathwayEventType>, from start: Date, in events: [RuleEvent]) -> RuleEvent? {
-        events.first { ends.contains($0.type) && $0.occurredAt >= start }
-    }
-
     // MARK: X within D after Y
 
     private static func evaluateWithin(expect: Set<PathwayEventType>, after: Set<PathwayEventType>, within: RuleDuration, limit: RuleDuration?,
                                        ends: Set<PathwayEventType>, events: [RuleEvent], now: Date) -> CriterionResult {
-        guard let anchor = events.last(where: { after.contains($0.type) }) else { return .notApplicable }
+        guard let anchorIndex = events.lastIndex(where: { after.contains($0.type) }) else { return .notApplicable }
+        let anchor = events[anchorIndex]
         let deadline = within.deadline(after: anchor.occurredAt)
         let outer = limit?.deadline(after: anchor.occurredAt)
         // The anchor's own day counts, whatever time was entered for either event.
@@ -82,10 +82,16 @@ public enum CriterionEvaluator {
         if let evidence = events.first(where: { expect.contains($0.type) && $0.occurredAt >= from && $0.id != anchor.id }) {
             return CriterionResult(state: evidence.occurredAt < deadline ? .met : .metLate, deadline: deadline, limit: outer, evidence: evidence)
         }
-        if let ended = end(ends, from: from, in: events) {
+        // Only an ending that comes after the anchor (by position: a placement that ended the day
+        // the next one began does not end the new one's rule) and, when both name an employer, at
+        // the same employer.
+        let ended = events[(anchorIndex + 1)...].first { event in
+            ends.contains(event.type) && (event.type == .pathwayClosed || anchor.employerID == nil || event.employerID == nil || event.employerID == anchor.employerID)
+        }
+        if let ended {
             return ended.occurredAt < deadline
                 ? CriterionResult(state: .notApplicable, deadline: deadline, limit: outer)
-                : CriterionResult(state: .overdue, deadline: deadline, limit: outer, overdueSince: deadline)
+                : CriterionResult(state: .overdue, deadline: deadline, limit: outer, overdueSince: deadline, resolvable: false)
         }
         if now < deadline {
             return CriterionResult(state: .due, deadline: deadline, limit: outer, nextCheckAt: deadline)
@@ -158,7 +164,7 @@ public enum CriterionEvaluator {
             // The period is over: judge it as a whole. A gap still open when it ended was never
             // closed, so it stays overdue (ending the placement must not make a miss look better).
             if deadline < periodEnd {
-                return CriterionResult(state: .overdue, deadline: deadline, evidence: last, overdueSince: deadline)
+                return CriterionResult(state: .overdue, deadline: deadline, evidence: last, overdueSince: deadline, resolvable: false)
             }
             guard let last else { return .notApplicable }
             return CriterionResult(state: gapExceeded ? .metLate : .met, deadline: deadline, evidence: last)

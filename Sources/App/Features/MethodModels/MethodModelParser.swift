@@ -27,6 +27,8 @@ public enum MethodModelParser {
                 throw MethodModelError(file: file, line: nil, problem: "filen er tom")
             }
             root = node
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
+            throw MethodModelError(file: file, line: context.mark.line, problem: "nøkkelen «\(duplicates.joined(separator: "», «"))» står to ganger i samme tabell")
         } catch let error as YamlError {
             throw MethodModelError(file: file, line: yamlLine(error), problem: "ikke gyldig YAML (\(yamlProblem(error)))")
         }
@@ -47,7 +49,8 @@ public enum MethodModelParser {
     private static func yamlProblem(_ error: YamlError) -> String {
         switch error {
         case let .scanner(_, problem, _, _), let .parser(_, problem, _, _), let .composer(_, problem, _, _): problem
-        default: "\(error)"
+        // Never the whole error: some cases carry the entire file.
+        default: "ukjent feil"
         }
     }
 

@@ -80,9 +80,17 @@ struct PathwayController {
             var page = PathwayPage(req: req, opened: opened)
             page.eventErrors = FormErrors(problem.fields, req)
             page.eventDraft = form
-            return try await page.render(status: .unprocessableEntity, auditRead: false)
+            return try await page.render(status: .unprocessableEntity)
         case let .success(valid):
-            try await PathwayService(req: req).record(opened, valid)
+            do {
+                try await PathwayService(req: req).record(opened, valid)
+            } catch let problem as ProblemError where !problem.fields.isEmpty {
+                // Checked inside the transaction (e.g. an employer of another office): same form, text kept.
+                var page = PathwayPage(req: req, opened: opened)
+                page.eventErrors = FormErrors(problem.fields, req)
+                page.eventDraft = form
+                return try await page.render(status: .unprocessableEntity)
+            }
             return req.redirect(to: "/forlop/\(opened.id)?melding=\(Flash.eventRecorded.rawValue)#kriterier", redirectType: .normal)
         }
     }
@@ -100,9 +108,16 @@ struct PathwayController {
             var page = PathwayPage(req: req, opened: opened)
             page.stepErrors = FormErrors(problem.fields, req)
             page.stepDraft = form
-            return try await page.render(status: .unprocessableEntity, auditRead: false)
+            return try await page.render(status: .unprocessableEntity)
         case let .success(valid):
-            try await PathwayService(req: req).changeStep(opened, valid)
+            do {
+                try await PathwayService(req: req).changeStep(opened, valid)
+            } catch let problem as ProblemError where !problem.fields.isEmpty {
+                var page = PathwayPage(req: req, opened: opened)
+                page.stepErrors = FormErrors(problem.fields, req)
+                page.stepDraft = form
+                return try await page.render(status: .unprocessableEntity)
+            }
             return req.redirect(to: "/forlop/\(opened.id)?melding=\(Flash.saved.rawValue)", redirectType: .normal)
         }
     }
@@ -118,7 +133,11 @@ struct PathwayController {
         guard let action = form.action, ["pause", "gjenoppta"].contains(action) else { throw Abort(.badRequest) }
         var issues: [ProblemError.FieldIssue] = []
         let reason = PathwayRules.text(form.reason, field: "statusReason", max: PathwayRules.maxReason, required: false, issues: &issues)
-        guard issues.isEmpty else { throw ProblemError.validation(issues) }
+        guard issues.isEmpty else {
+            var page = PathwayPage(req: req, opened: opened)
+            page.statusErrors = FormErrors(issues, req)
+            return try await page.render(status: .unprocessableEntity)
+        }
         try await PathwayService(req: req).setPaused(opened, paused: action == "pause", reason: reason)
         return req.redirect(to: "/forlop/\(opened.id)?melding=\(Flash.saved.rawValue)", redirectType: .normal)
     }
@@ -137,10 +156,41 @@ struct PathwayController {
             var page = PathwayPage(req: req, opened: opened)
             page.closeErrors = FormErrors(problem.fields, req)
             page.closeDraft = form
-            return try await page.render(status: .unprocessableEntity, auditRead: false)
+            return try await page.render(status: .unprocessableEntity)
         case let .success(valid):
-            try await PathwayService(req: req).close(opened, valid)
+            do {
+                try await PathwayService(req: req).close(opened, valid)
+            } catch let problem as ProblemError where !problem.fields.isEmpty {
+                var page = PathwayPage(req: req, opened: opened)
+                page.closeErrors = FormErrors(problem.fields, req)
+                page.closeDraft = form
+                return try await page.render(status: .unprocessableEntity)
+            }
             return req.redirect(to: "/forlop/\(opened.id)?melding=\(Flash.pathwayClosed.rawValue)", redirectType: .normal)
         }
+    }
+
+    struct WithdrawForm: Content {
+        var reason: String?
+    }
+
+    func withdrawEvent(req: Request) async throws -> Response {
+        let opened = try await req.openPathway(needs: .full)
+        guard let eventID = req.parameters.get("eventID", as: UUID.self) else { throw Abort(.notFound) }
+        var issues: [ProblemError.FieldIssue] = []
+        let reason = PathwayRules.text(try req.content.decode(WithdrawForm.self).reason, field: "withdraw-\(eventID)", max: PathwayRules.maxReason, required: true, issues: &issues)
+        do {
+            guard issues.isEmpty, let reason else { throw ProblemError.validation(issues) }
+            try await PathwayService(req: req).withdraw(opened, eventID: eventID, reason: reason)
+        } catch let problem as ProblemError where !problem.fields.isEmpty {
+            var page = PathwayPage(req: req, opened: opened)
+            page.withdrawErrors = FormErrors(problem.fields.map { issue in
+                var renamed = issue
+                renamed.field = "withdraw-\(eventID)"
+                return renamed
+            }, req)
+            return try await page.render(status: .unprocessableEntity)
+        }
+        return req.redirect(to: "/forlop/\(opened.id)?melding=\(Flash.eventWithdrawn.rawValue)#tidslinje", redirectType: .normal)
     }
 }

@@ -15,6 +15,7 @@ enum PathwayCriteriaStore {
         var evidence_event_id: UUID?
         var evidence_at: Date?
         var next_check_at: Date?
+        var resolvable: Bool
         var evaluated_at: Date
 
         /// Overdue also when the deadline passed after the last evaluation and the daily job has not run yet.
@@ -23,6 +24,9 @@ enum PathwayCriteriaStore {
             if stored == .due, let deadline, deadline <= now { return .overdue }
             return stored
         }
+
+        /// Overdue and still something the counselor can do something about.
+        func needsAction(now: Date) -> Bool { effectiveState(now: now) == .overdue && resolvable }
     }
 
     /// SQL for "this criterion row is overdue now", on alias `pc`.
@@ -30,10 +34,17 @@ enum PathwayCriteriaStore {
         "(pc.state = \(bind: CriterionState.overdue.rawValue) OR (pc.state = \(bind: CriterionState.due.rawValue) AND pc.deadline <= \(bind: now)))"
     }
 
+    /// Overdue and still resolvable: what "trenger handling nå" shows.
+    static func needsActionPredicate(now: Date) -> SQLQueryString {
+        "(pc.resolvable = \(bind: true) AND \(overduePredicate(now: now)))"
+    }
+
     /// Evaluates every checked criterion of the pathway's model over its events and stores the result.
     /// Runs inside the write transaction that changed the pathway.
     static func refresh(pathwayID: UUID, model: MethodModel, on db: any Database, now: Date) async throws {
-        let events = try await PathwayEvent.query(on: db).filter(\.$pathway.$id == pathwayID).sort(\.$occurredAt).sort(\.$recordedAt).all()
+        // Withdrawn events stay in the timeline but count for nothing.
+        let events = try await PathwayEvent.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$withdrawnAt == nil)
+            .sort(\.$occurredAt).sort(\.$recordedAt).all()
         let ruleEvents = events.map(\.ruleEvent)
         let sql = db as! any SQLDatabase
         try await sql.delete(from: "pathway_criteria").where("pathway_id", .equal, pathwayID).run()
@@ -43,7 +54,7 @@ enum PathwayCriteriaStore {
             return Row(
                 pathway_id: pathwayID, criterion_id: criterion.id, state: result.state.rawValue, deadline: result.deadline,
                 limit_at: result.limit, overdue_since: result.overdueSince, evidence_event_id: result.evidence?.id,
-                evidence_at: result.evidence?.occurredAt, next_check_at: result.nextCheckAt, evaluated_at: now
+                evidence_at: result.evidence?.occurredAt, next_check_at: result.nextCheckAt, resolvable: result.resolvable, evaluated_at: now
             )
         }
         guard !rows.isEmpty else { return }

@@ -18,29 +18,37 @@ struct PathwayDailyJob {
         struct Due: Decodable { var pathway_id: UUID }
         var result = Result(pathways: 0, nowOverdue: 0)
         var seen: Set<UUID> = []
+        var failed = 0
         while true {
             let due = try await sql.raw("""
                 SELECT DISTINCT pathway_id FROM pathway_criteria
                 WHERE next_check_at IS NOT NULL AND next_check_at <= \(bind: now)
-                ORDER BY pathway_id LIMIT \(literal: batchSize)
+                ORDER BY pathway_id LIMIT \(literal: batchSize + seen.count)
                 """).all(decoding: Due.self).map(\.pathway_id).filter { !seen.contains($0) }
             if due.isEmpty { break }
             seen.formUnion(due)
-            let counts = try await app.write(context: .system) { db, audit in
-                var overdue = 0
-                for pathwayID in due {
-                    try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
-                    guard let pathway = try await Pathway.find(pathwayID, on: db),
-                          let record = try await MethodModelRecord.find(pathway.$methodModel.id, on: db) else { continue }
-                    try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: try app.samskap.methodModels.model(record), on: db, now: now)
-                    overdue += try await PathwayCriteriaStore.load(pathwayID: pathwayID, on: db).values.filter { $0.state == CriterionState.overdue.rawValue }.count
+            // One short transaction per pathway: a pathway that fails is logged and skipped, and
+            // SQLite's write lock is never held for a whole batch.
+            for pathwayID in due {
+                do {
+                    let overdue = try await app.write(context: .system) { db, _ -> Int in
+                        try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
+                        guard let pathway = try await Pathway.find(pathwayID, on: db),
+                              let record = try await MethodModelRecord.find(pathway.$methodModel.id, on: db) else { return 0 }
+                        try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: try app.samskap.methodModels.model(record), on: db, now: now)
+                        return try await PathwayCriteriaStore.load(pathwayID: pathwayID, on: db).values.filter { $0.state == CriterionState.overdue.rawValue }.count
+                    }
+                    result.pathways += 1
+                    result.nowOverdue += overdue
+                } catch {
+                    failed += 1
+                    app.logger.error("Den daglige jobben kunne ikke vurdere forløp \(pathwayID): \(String(describing: error))")
                 }
-                audit.record(AuditEvent(.dailyJobRun, objectType: AuditObjectType.pathway, detail: "frister: \(due.count) forløp vurdert på nytt"))
-                return overdue
             }
-            result.pathways += due.count
-            result.nowOverdue += counts
         }
+        guard result.pathways + failed > 0 else { return result }
+        try await app.audit([AuditEvent(.dailyJobRun, objectType: AuditObjectType.pathway,
+                                        detail: "frister: \(result.pathways) forløp vurdert på nytt" + (failed > 0 ? ", \(failed) feilet" : ""))], context: .system)
         return result
     }
 }

@@ -12,6 +12,8 @@ struct PathwayPage {
     var stepDraft: PathwayController.StepForm?
     var closeErrors = FormErrors()
     var closeDraft: PathwayController.CloseForm?
+    var statusErrors = FormErrors()
+    var withdrawErrors = FormErrors()
 
     init(req: Request, opened: OpenedPathway) {
         self.req = req
@@ -36,6 +38,8 @@ struct PathwayPage {
         var stateLabel: String
         var tagClass: String
         var line: String
+        /// Overdue and still something to act on.
+        var needsAction: Bool
     }
 
     struct CriteriaGroup: Encodable, Sendable {
@@ -49,6 +53,11 @@ struct PathwayPage {
     }
 
     struct TimelineItem: Encodable, Sendable {
+        var id: String
+        var withdrawable: Bool
+        /// "Trukket tilbake …" with who, when and why, for a withdrawn event.
+        var withdrawn: String?
+        var withdrawError: String?
         var date: String
         var label: String
         var employer: String?
@@ -102,6 +111,7 @@ struct PathwayPage {
         var eventErrors: FormErrors
         var stepErrors: FormErrors
         var closeErrors: FormErrors
+        var statusErrors: FormErrors
     }
 
     func render(status: HTTPStatus = .ok, auditRead: Bool = true) async throws -> Response {
@@ -112,7 +122,7 @@ struct PathwayPage {
         let pathwayID = opened.id
         let rows = try await PathwayCriteriaStore.load(pathwayID: pathwayID, on: db)
         let events = try await PathwayEvent.query(on: db).filter(\.$pathway.$id == pathwayID)
-            .with(\.$employer).with(\.$recordedBy).sort(\.$occurredAt, .descending).sort(\.$recordedAt, .descending).all()
+            .with(\.$employer).with(\.$recordedBy).with(\.$withdrawnBy).sort(\.$occurredAt, .descending).sort(\.$recordedAt, .descending).all()
         let eventTypes = Dictionary(events.compactMap { event in event.id.map { ($0, event.type) } }, uniquingKeysWith: { first, _ in first })
         let transitions = try await PathwayTransition.query(on: db).filter(\.$pathway.$id == pathwayID).with(\.$byUser).sort(\.$at, .descending).all()
         let employers = try await Employer.query(on: db).filter(\.$office.$id == pathway.$office.id).sort(\.$name).all()
@@ -136,7 +146,8 @@ struct PathwayPage {
                     state: checked ? status.state.rawValue : "manual",
                     stateLabel: req.t(checked ? "criterion.state.\(status.state.rawValue)" : "criterion.state.manual"),
                     tagClass: checked ? status.tagClass : "",
-                    line: status.line(req, machineChecked: checked, evidenceType: status.evidenceEventID.flatMap { eventTypes[$0] })
+                    line: status.line(req, machineChecked: checked, evidenceType: status.evidenceEventID.flatMap { eventTypes[$0] }),
+                    needsAction: checked && status.state == .overdue && status.resolvable
                 )
             }
             return CriteriaGroup(step: step.name, isCurrent: step.id == pathway.currentStep, checked: items.filter { $0.state != "manual" },
@@ -154,9 +165,14 @@ struct PathwayPage {
             closedAt: pathway.closedAt.map(DisplayDate.date),
             steps: stepItems, currentStepName: steps[safe: currentIndex]?.name ?? pathway.currentStep,
             summary: summary, overdueCount: summary[CriterionState.overdue.rawValue] ?? 0, dueCount: summary[CriterionState.due.rawValue] ?? 0,
-            groups: groups, overdue: groups.flatMap(\.checked).filter { $0.state == CriterionState.overdue.rawValue },
+            groups: groups, overdue: groups.flatMap(\.checked).filter(\.needsAction),
             timeline: events.map { event in
-                TimelineItem(
+                let id = event.id?.uuidString ?? ""
+                return TimelineItem(
+                    id: id,
+                    withdrawable: opened.mayChange && event.withdrawnAt == nil && !event.type.isSystemEvent && event.type != .referralReceived,
+                    withdrawn: event.withdrawnAt.map { req.t("pathway.timeline.withdrawn", DisplayDate.dateTime($0), event.withdrawnBy?.displayName ?? "–", event.withdrawnReason ?? "") },
+                    withdrawError: withdrawErrors.items.first { $0.field == "withdraw-\(id)" }?.message,
                     date: DisplayDate.date(event.occurredAt), label: req.t(event.type.labelKey), employer: event.employer?.name,
                     note: event.type == .stepChanged || event.type == .pathwayClosed ? nil : event.note,
                     recorded: req.t("pathway.timeline.recorded", event.recordedBy.displayName, DisplayDate.dateTime(event.recordedAt))
@@ -185,11 +201,10 @@ struct PathwayPage {
             stepReason: stepDraft?.reason ?? "",
             closeValues: ["reason": closeDraft?.reason ?? "", "closedAt": closeDraft?.closedAt ?? DisplayDate.dayInput(now)],
             today: DisplayDate.dayInput(now),
-            eventErrors: eventErrors, stepErrors: stepErrors, closeErrors: closeErrors
+            eventErrors: eventErrors, stepErrors: stepErrors, closeErrors: closeErrors, statusErrors: statusErrors
         )
         if auditRead {
-            try await req.audit(AuditEvent(.pathwayRead, objectType: AuditObjectType.pathway, objectID: pathwayID.uuidString, officeID: pathway.$office.id,
-                                           detail: "kandidat \(opened.candidate.id.uuidString)"))
+            try await req.audit(.pathway(.pathwayRead, pathway, detail: "side"))
         }
         return try await req.render("pathways/show", titleKey: "pathway.title", titleArgs: [opened.candidate.candidate.firstName, model.name], view, status: status)
     }

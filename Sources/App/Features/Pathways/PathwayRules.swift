@@ -52,7 +52,8 @@ enum PathwayRules {
             issues.append(.init(field, "pathway.error.date_invalid"))
             return nil
         }
-        let latest = RuleDuration(1, .day).deadline(after: now)
+        // Up to the end of today in Norwegian time: registered afterwards, never ahead.
+        let latest = RuleDuration(0, .day).deadline(after: now)
         let earliest = RuleDuration(maxYearsBack, .year).earliest(before: now)
         if date >= latest {
             issues.append(.init(field, "pathway.error.date_future"))

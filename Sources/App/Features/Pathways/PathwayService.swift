@@ -55,7 +55,7 @@ struct PathwayService {
     private var catalog: MethodModelCatalog { app.samskap.methodModels }
 
     private func audit(_ action: AuditAction, _ pathway: Pathway, detail: String) -> AuditEvent {
-        AuditEvent(action, objectType: AuditObjectType.pathway, objectID: pathway.id?.uuidString, officeID: pathway.$office.id, detail: detail)
+        .pathway(action, pathway, detail: detail)
     }
 
     // MARK: - Start
@@ -88,7 +88,7 @@ struct PathwayService {
             try await Self.insertEvent(pathwayID: pathwayID, type: .referralReceived, at: valid.referralDate, by: actorID, now: now, note: valid.referrer, on: db)
             try await Self.transition(pathwayID, kind: .start, from: nil, to: first.id, reason: nil, by: actorID, at: now, on: db)
             try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: model, on: db, now: now)
-            audit.record(self.audit(.pathwayCreated, pathway, detail: "\(model.name) v\(model.version), kandidat \(candidateID.uuidString)"))
+            audit.record(self.audit(.pathwayCreated, pathway, detail: "\(model.name) v\(model.version)"))
         }
         return pathway
     }
@@ -123,14 +123,16 @@ struct PathwayService {
         }
     }
 
-    /// The office's employer of that name (letter case and spacing aside), or a new one.
+    /// The office's employer of that name (letter case, spacing and æøå spelling aside), or a new one.
+    /// The unique (office, name key) index keeps two parallel requests from creating it twice.
     static func employer(named name: String, officeID: UUID, by: UUID?, at: Date, on db: any Database) async throws -> UUID {
-        let folded = SearchText.folded(name)
-        let existing = try await Employer.query(on: db).filter(\.$office.$id == officeID).all()
-        if let match = existing.first(where: { SearchText.folded($0.name) == folded }) { return try match.requireID() }
+        let key = SearchText.folded(name)
+        let find = { try await Employer.query(on: db).filter(\.$office.$id == officeID).filter(\.$nameKey == key).first() }
+        if let match = try await find() { return try match.requireID() }
         let employer = Employer()
         employer.$office.id = officeID
         employer.name = name
+        employer.nameKey = key
         employer.isDemo = false
         employer.createdAt = at
         employer.$createdBy.id = by
@@ -178,6 +180,11 @@ struct PathwayService {
             }
             let from = pathway.currentStep
             guard from != valid.step else { throw ProblemError.validation([.init("step", "pathway.error.step_same")]) }
+            // Checked again here: the step may have changed since the form was read.
+            let order = model.pathwaySteps.map(\.id)
+            if valid.reason == nil, let to = order.firstIndex(of: valid.step), let at = order.firstIndex(of: from), to < at {
+                throw ProblemError.validation([.init("reason", "pathway.error.required")])
+            }
             pathway.currentStep = valid.step
             pathway.updatedAt = now
             try await pathway.save(on: db)
@@ -213,6 +220,12 @@ struct PathwayService {
             guard let pathway = try await Pathway.find(pathwayID, on: db), pathway.status != .closed else {
                 throw ProblemError(.conflict, key: "pathway.error.closed")
             }
+            // Closing "as of" an earlier day would end rules before deadlines that were missed.
+            if let latest = try await PathwayEvent.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$withdrawnAt == nil)
+                .filter(\.$type != .stepChanged).sort(\.$occurredAt, .descending).first(),
+                valid.closedAt < RuleDuration.calendar.startOfDay(for: latest.occurredAt) {
+                throw ProblemError.validation([.init("closedAt", "pathway.error.close_before_events", DisplayDate.date(latest.occurredAt))])
+            }
             pathway.status = .closed
             pathway.outcome = valid.outcome
             pathway.outcomeReason = valid.reason
@@ -224,5 +237,40 @@ struct PathwayService {
             try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: model, on: db, now: now)
             audit.record(self.audit(.pathwayClosed, pathway, detail: valid.outcome.rawValue))
         }
+    }
+
+    /// Withdraws a mistaken event: it stays in the timeline, marked, with the reason, and no longer
+    /// counts for the criteria. System events (start, step, closing) cannot be withdrawn.
+    func withdraw(_ opened: OpenedPathway, eventID: UUID, reason: String) async throws {
+        let pathwayID = opened.id
+        let (actorID, now, model) = (actorID, now, opened.model)
+        try await app.write(context: context) { db, audit in
+            try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
+            guard let pathway = try await Pathway.find(pathwayID, on: db), pathway.status != .closed else {
+                throw ProblemError(.conflict, key: "pathway.error.closed")
+            }
+            guard let event = try await PathwayEvent.find(eventID, on: db), event.$pathway.id == pathwayID else { throw Abort(.notFound) }
+            guard !event.type.isSystemEvent, event.type != .referralReceived else {
+                throw ProblemError.validation([.init("event", "pathway.error.withdraw_system")])
+            }
+            guard event.withdrawnAt == nil else { throw ProblemError(.conflict, key: "pathway.error.already_withdrawn") }
+            event.withdrawnAt = now
+            event.$withdrawnBy.id = actorID
+            event.withdrawnReason = reason
+            try await event.save(on: db)
+            pathway.updatedAt = now
+            try await pathway.save(on: db)
+            try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: model, on: db, now: now)
+            audit.record(self.audit(.pathwayEventWithdrawn, pathway, detail: "\(event.type.rawValue) \(DisplayDate.dayInput(event.occurredAt)) trukket tilbake"))
+        }
+    }
+}
+
+extension AuditEvent {
+    /// Pathway entries name the candidate, so "who has seen or changed data about this person"
+    /// finds them; the pathway is named in the detail.
+    static func pathway(_ action: AuditAction, _ pathway: Pathway, detail: String, outcome: Outcome = .allowed) -> AuditEvent {
+        AuditEvent(action, objectType: AuditObjectType.candidate, objectID: pathway.$candidate.id.uuidString, officeID: pathway.$office.id,
+                   outcome: outcome, detail: "forløp \(pathway.id?.uuidString ?? "?"): \(detail)")
     }
 }

@@ -9,6 +9,7 @@ struct CriterionStatus: Sendable {
     var overdueSince: Date?
     var evidenceEventID: UUID?
     var evidenceAt: Date?
+    var resolvable = true
 
     init(row: PathwayCriteriaStore.Row?, now: Date) {
         guard let row else {
@@ -21,6 +22,7 @@ struct CriterionStatus: Sendable {
         overdueSince = row.overdue_since ?? (state == .overdue ? row.deadline : nil)
         evidenceEventID = row.evidence_event_id
         evidenceAt = row.evidence_at
+        resolvable = row.resolvable
     }
 
     /// The last allowed day (the stored deadline is the first moment after it).
@@ -36,6 +38,8 @@ struct CriterionStatus: Sendable {
             return req.t("criterion.line.met_late", evidenceAt.map(DisplayDate.date) ?? "", day(deadline))
         case .due:
             return limit == nil ? req.t("criterion.line.due", day(deadline)) : req.t("criterion.line.due_limit", day(deadline), day(limit))
+        case .overdue where !resolvable:
+            return req.t("criterion.line.missed", day(deadline))
         case .overdue:
             return req.t("criterion.line.overdue", overdueSince.map(DisplayDate.date) ?? day(deadline))
         case .notApplicable:

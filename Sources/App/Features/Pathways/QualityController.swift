@@ -93,7 +93,9 @@ struct QualityController {
                 }
             }
             let byCriterion = Dictionary(grouping: group, by: \.criterion_id)
-            let order = model?.criteria.map(\.id) ?? byCriterion.keys.sorted()
+            // The newest version's order; criteria only older versions had come after, not lost.
+            let known = model?.criteria.map(\.id) ?? []
+            let order = known + byCriterion.keys.filter { !known.contains($0) }.sorted()
             let rows = order.compactMap { id -> Row? in
                 guard let items = byCriterion[id] else { return nil }
                 let met = items.reduce(0) { $0 + $1.met }
