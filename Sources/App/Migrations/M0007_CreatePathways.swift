@@ -98,6 +98,21 @@ struct M0007_CreatePathways: AsyncMigration {
             .compositeIdentifier(over: "pathway_id", "criterion_id")
             .create()
 
+        // Every time a criterion applied (each placement, each extension …), for statistics over
+        // time; `pathway_criteria` holds the state to show now.
+        try await database.schema("pathway_criterion_obligations")
+            .field("pathway_id", .uuid, .required, .references("pathways", "id", onDelete: .cascade))
+            .field("criterion_id", .string, .required)
+            .field("anchor_event_id", .uuid, .required)
+            .field("state", .string, .required)
+            .field("deadline", .datetime)
+            .field("evidence_event_id", .uuid)
+            .field("evidence_at", .datetime)
+            .field("resolvable", .bool, .required)
+            .field("evaluated_at", .datetime, .required)
+            .compositeIdentifier(over: "pathway_id", "criterion_id", "anchor_event_id")
+            .create()
+
         let sql = database as! any SQLDatabase
         for (name, table, columns) in [
             ("employers_office_idx", "employers", ["office_id", "name"]),
@@ -107,6 +122,7 @@ struct M0007_CreatePathways: AsyncMigration {
             ("pathway_transitions_pathway_idx", "pathway_transitions", ["pathway_id", "at"]),
             ("pathway_criteria_state_idx", "pathway_criteria", ["state", "deadline"]),
             ("pathway_criteria_check_idx", "pathway_criteria", ["next_check_at"]),
+            ("pathway_criterion_obligations_deadline_idx", "pathway_criterion_obligations", ["deadline"]),
         ] {
             var builder = sql.create(index: name).on(table)
             for column in columns { builder = builder.column(column) }
@@ -115,7 +131,7 @@ struct M0007_CreatePathways: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        for table in ["pathway_criteria", "pathway_transitions", "pathway_events", "pathways", "employers", "method_models"] {
+        for table in ["pathway_criterion_obligations", "pathway_criteria", "pathway_transitions", "pathway_events", "pathways", "employers", "method_models"] {
             try await database.schema(table).delete()
         }
     }

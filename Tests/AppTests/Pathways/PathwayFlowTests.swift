@@ -265,7 +265,7 @@ struct PathwayFlowTests {
             // Audited on the candidate (so a search by person finds it), naming the pathway.
             let created = try #require(try await t.auditEntries(.pathwayCreated).first)
             #expect(created.objectType == AuditObjectType.candidate && created.objectID == candidateID.uuidString)
-            #expect(created.detail?.contains(pathway.id!.uuidString) == true)
+            #expect(created.detail?.contains(pathway.id!.uuidString) == true, "\(created.detail ?? "") vs \(pathway.id!)")
             let page = try await browser.get("/forlop/\(pathway.id!)")
             #expect(page.text.contains("&lt;script&gt;alert"))
             let read = try #require(try await t.auditEntries(.pathwayRead).first)

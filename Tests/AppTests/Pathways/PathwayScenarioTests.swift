@@ -154,4 +154,39 @@ struct PathwayScenarioTests {
             #expect(q["T5.1a"]?.state == "overdue")
         }
     }
+
+    @Test("Each placement is its own obligation: a missed first evaluation stays missed in the statistics when the next placement is followed up")
+    func obligationsOverTime() async throws {
+        try await withTestApp { t in
+            let api = try await APIClient.make(t, "veileder1")
+            let pathway = try await PathwayFlowTests.start(t, api, model: "tromsopakken", daysAgo: 200)
+            for (type, daysAgo) in [(PathwayEventType.employerVisit, 190), (.placementStart, 180), (.employerVisit, 100), (.placementStart, 90), (.evaluationMeeting, 80)] {
+                #expect(try await api.post("/api/v1/pathways/\(pathway.id)/events", Self.eventBody(type, PathwayFlowTests.day(t, daysAgo))).status == .created)
+            }
+            // Now: the latest placement's evaluation was on time.
+            #expect(try await PathwayFlowTests.quality(api, pathway.id)["T5.2a"]?.state == "met")
+            // Over time: the first placement's evaluation never came.
+            let tallies = try await QualityController.tallies(officeID: try await t.office("9901").requireID(), from: .distantPast, to: .distantFuture, now: t.clock.now(), on: t.db)
+            let vera = try await t.user("veileder1")
+            let mine = tallies.filter { $0.criterion_id == "T5.2a" && $0.counselor_id == vera.id }
+            // The demo's Tromsøpakken pathways have no placements, so these are ours.
+            #expect(mine.reduce(0) { $0 + $1.met } == 1)
+            #expect(mine.reduce(0) { $0 + $1.overdue } == 1)
+            let rows = try await (t.sql.select().column("state").from("pathway_criterion_obligations")
+                .where("pathway_id", .equal, pathway.id).where("criterion_id", .equal, "T5.2a").all(decoding: [String: String].self))
+            #expect(rows.map { $0["state"] ?? "" }.sorted() == ["met", "overdue"])
+        }
+    }
+}
+
+@Suite("Audit details: national ID numbers removed, ids kept whole")
+struct AuditRedactionTests {
+    @Test("A typed number is removed; a UUID whose last group has eleven digits in a row is kept")
+    func redaction() {
+        #expect(AuditEvent.redactingNationalIDs("Ringte om 010203 12345 i dag") == "Ringte om [fnr fjernet] i dag")
+        #expect(AuditEvent.redactingNationalIDs("fnr:01020312345.") == "fnr:[fnr fjernet].")
+        let id = "3F2504E0-4F89-11D3-9A0C-030512345678"
+        #expect(AuditEvent.redactingNationalIDs("forløp \(id): side") == "forløp \(id): side")
+        #expect(AuditEvent(.pathwayRead, detail: "forløp \(id)").detail == "forløp \(id)")
+    }
 }

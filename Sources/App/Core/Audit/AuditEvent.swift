@@ -26,9 +26,10 @@ public struct AuditEvent: Sendable, Equatable {
     }
 
     /// Free text (a reason, a search) may hold a national ID number someone typed; the audit trail
-    /// keeps the text without it.
+    /// keeps the text without it. A run of digits inside a UUID (hex and dashes around it) is not one:
+    /// details name records by id, and an id with eleven digits in a row must stay whole.
     static func redactingNationalIDs(_ text: String) -> String {
-        text.replacingOccurrences(of: #"\d{6}[ .]?\d{5}"#, with: "[fnr fjernet]", options: .regularExpression)
+        text.replacingOccurrences(of: #"(?<![0-9A-Fa-f-])\d{6}[ .]?\d{5}(?![0-9A-Fa-f])"#, with: "[fnr fjernet]", options: .regularExpression)
     }
 
     /// An event about a user account (a person).

@@ -53,17 +53,55 @@ public struct CriterionResult: Sendable, Hashable {
 }
 
 /// Evaluates a rule over a pathway's events at a moment. Pure: no database, no clock.
+/// One time the criterion applied: an anchor event (a referral, a placement start, an extension …)
+/// and what came of it.
+public struct CriterionObligation: Sendable, Hashable {
+    /// The event that started it (the anchor, trigger or period start).
+    public var anchorID: UUID
+    public var result: CriterionResult
+}
+
+/// Every obligation a rule gave rise to in a pathway, and the state to show now.
+public struct CriterionEvaluation: Sendable {
+    public var current: CriterionResult
+    public var obligations: [CriterionObligation]
+}
+
+/// Evaluates a rule over a pathway's events at a moment. Pure: no database, no clock.
 public enum CriterionEvaluator {
-    public static func evaluate(_ rule: CriterionRule, events unsorted: [RuleEvent], now: Date) -> CriterionResult {
+    /// The state to show now: the latest anchor's (within, every), or the worst trigger's (before).
+    public static func evaluate(_ rule: CriterionRule, events: [RuleEvent], now: Date) -> CriterionResult {
+        evaluateAll(rule, events: events, now: now).current
+    }
+
+    /// Every obligation, for statistics over time: an earlier placement's missed evaluation stays
+    /// missed when a later placement is followed up well.
+    public static func evaluateAll(_ rule: CriterionRule, events unsorted: [RuleEvent], now: Date) -> CriterionEvaluation {
         // Same moment: the order they were given in (recording order) decides.
         let events = unsorted.enumerated().sorted { ($0.element.occurredAt, $0.offset) < ($1.element.occurredAt, $1.offset) }.map(\.element)
         switch rule.kind {
         case let .within(after, within, limit):
-            return evaluateWithin(expect: rule.expect, after: after, within: within, limit: limit, ends: rule.allEnds, events: events, now: now)
+            let anchors = events.indices.filter { after.contains(events[$0].type) }
+            let obligations = anchors.enumerated().map { position, index in
+                CriterionObligation(anchorID: events[index].id, result: evaluateWithin(
+                    expect: rule.expect, anchorIndex: index, nextAnchor: anchors.dropFirst(position + 1).first,
+                    within: within, limit: limit, ends: rule.allEnds, events: events, now: now))
+            }
+            return CriterionEvaluation(current: obligations.last?.result ?? .notApplicable, obligations: obligations)
         case let .before(triggers, sameEmployer, within):
-            return evaluateBefore(expect: rule.expect, triggers: triggers, sameEmployer: sameEmployer, within: within, ends: rule.allEnds, events: events)
+            let obligations = evaluateBefore(expect: rule.expect, triggers: triggers, sameEmployer: sameEmployer, within: within, ends: rule.allEnds, events: events)
+            // The worst occurrence decides; among equals, the latest.
+            let rank: [CriterionState: Int] = [.overdue: 3, .metLate: 2, .met: 1]
+            let worst = obligations.reversed().max { rank[$0.result.state, default: 0] < rank[$1.result.state, default: 0] }
+            return CriterionEvaluation(current: worst?.result ?? .notApplicable, obligations: obligations)
         case let .every(interval, from, until, period):
-            return evaluateEvery(expect: rule.expect, interval: interval, from: from, until: until, period: period, ends: rule.allEnds, events: events, now: now)
+            let starts = events.indices.filter { from.contains(events[$0].type) }
+            let obligations = starts.enumerated().map { position, index in
+                CriterionObligation(anchorID: events[index].id, result: evaluateEvery(
+                    expect: rule.expect, startIndex: index, nextStart: starts.dropFirst(position + 1).first, interval: interval,
+                    until: until, period: period, ends: rule.allEnds, events: events, now: now))
+            }
+            return CriterionEvaluation(current: obligations.last?.result ?? .notApplicable, obligations: obligations)
         }
     }
 
@@ -71,25 +109,27 @@ public enum CriterionEvaluator {
 
     // MARK: X within D after Y
 
-    private static func evaluateWithin(expect: Set<PathwayEventType>, after: Set<PathwayEventType>, within: RuleDuration, limit: RuleDuration?,
+    /// One anchor's obligation. A later anchor (a new placement) takes over: what had not become
+    /// due by then no longer applies, what was missed stays missed.
+    private static func evaluateWithin(expect: Set<PathwayEventType>, anchorIndex: Int, nextAnchor: Int?, within: RuleDuration, limit: RuleDuration?,
                                        ends: Set<PathwayEventType>, events: [RuleEvent], now: Date) -> CriterionResult {
-        guard let anchorIndex = events.lastIndex(where: { after.contains($0.type) }) else { return .notApplicable }
         let anchor = events[anchorIndex]
         let deadline = within.deadline(after: anchor.occurredAt)
         let outer = limit?.deadline(after: anchor.occurredAt)
+        let stop = nextAnchor ?? events.count
         // The anchor's own day counts, whatever time was entered for either event.
         let from = startOfDay(anchor.occurredAt)
-        if let evidence = events.first(where: { expect.contains($0.type) && $0.occurredAt >= from && $0.id != anchor.id }) {
+        if let evidence = events[..<stop].first(where: { expect.contains($0.type) && $0.occurredAt >= from && $0.id != anchor.id }) {
             return CriterionResult(state: evidence.occurredAt < deadline ? .met : .metLate, deadline: deadline, limit: outer, evidence: evidence)
         }
         // Only an ending that comes after the anchor (by position: a placement that ended the day
         // the next one began does not end the new one's rule) and, when both name an employer, at
-        // the same employer.
-        let ended = events[(anchorIndex + 1)...].first { event in
+        // the same employer; or the next anchor.
+        let ending = events[(anchorIndex + 1)..<stop].first { event in
             ends.contains(event.type) && (event.type == .pathwayClosed || anchor.employerID == nil || event.employerID == nil || event.employerID == anchor.employerID)
-        }
-        if let ended {
-            return ended.occurredAt < deadline
+        } ?? nextAnchor.map { events[$0] }
+        if let ending {
+            return ending.occurredAt < deadline
                 ? CriterionResult(state: .notApplicable, deadline: deadline, limit: outer)
                 : CriterionResult(state: .overdue, deadline: deadline, limit: outer, overdueSince: deadline, resolvable: false)
         }
@@ -102,10 +142,10 @@ public enum CriterionEvaluator {
     // MARK: X before Y (at the same employer)
 
     private static func evaluateBefore(expect: Set<PathwayEventType>, triggers: Set<PathwayEventType>, sameEmployer: Bool, within: RuleDuration?,
-                                       ends: Set<PathwayEventType>, events: [RuleEvent]) -> CriterionResult {
+                                       ends: Set<PathwayEventType>, events: [RuleEvent]) -> [CriterionObligation] {
         let firstEnd = events.firstIndex { ends.contains($0.type) }
         let triggerIndices = events.indices.filter { triggers.contains(events[$0].type) && (firstEnd == nil || $0 < firstEnd!) }
-        var results: [CriterionResult] = []
+        var results: [CriterionObligation] = []
         // Without `sameEmployer`, one expected event answers for one trigger only (one evaluation
         // cannot cover two extensions); with it, one visit covers every use of that employer.
         var used: Set<UUID> = []
@@ -123,29 +163,30 @@ public enum CriterionEvaluator {
             let deadline = trigger.occurredAt
             if let found = events.indices.last(where: { $0 > previous && matches($0) && events[$0].occurredAt <= trigger.occurredAt && events[$0].occurredAt >= earliest }) {
                 if !sameEmployer { used.insert(events[found].id) }
-                results.append(CriterionResult(state: .met, deadline: deadline, evidence: events[found]))
+                results.append(CriterionObligation(anchorID: trigger.id, result: CriterionResult(state: .met, deadline: deadline, evidence: events[found])))
             } else if let late = events.indices.first(where: { $0 > index && matches($0) && (next == nil || $0 < next!) }) {
                 if !sameEmployer { used.insert(events[late].id) }
-                results.append(CriterionResult(state: .metLate, deadline: deadline, evidence: events[late]))
+                results.append(CriterionObligation(anchorID: trigger.id, result: CriterionResult(state: .metLate, deadline: deadline, evidence: events[late])))
             } else {
-                results.append(CriterionResult(state: .overdue, deadline: deadline, overdueSince: trigger.occurredAt))
+                results.append(CriterionObligation(anchorID: trigger.id, result: CriterionResult(state: .overdue, deadline: deadline, overdueSince: trigger.occurredAt)))
             }
         }
-        // The worst occurrence decides; among equals, the latest.
-        let rank: [CriterionState: Int] = [.overdue: 3, .metLate: 2, .met: 1]
-        return results.reversed().max { rank[$0.state, default: 0] < rank[$1.state, default: 0] } ?? .notApplicable
+        return results
     }
 
     // MARK: X at least every D from Y until Z (or for a period)
 
-    private static func evaluateEvery(expect: Set<PathwayEventType>, interval: RuleDuration, from: Set<PathwayEventType>, until: Set<PathwayEventType>,
+    /// One period's obligation. A new start (a new placement) ends the previous period.
+    private static func evaluateEvery(expect: Set<PathwayEventType>, startIndex: Int, nextStart: Int?, interval: RuleDuration, until: Set<PathwayEventType>,
                                       period: RuleDuration?, ends: Set<PathwayEventType>, events: [RuleEvent], now: Date) -> CriterionResult {
-        guard let startIndex = events.lastIndex(where: { from.contains($0.type) }) else { return .notApplicable }
         let start = events[startIndex]
         let day = startOfDay(start.occurredAt)
         // The period ends at the first `until` or ending event after the start (by position: a
-        // placement that ended the same day a new one began does not end the new one), or after `period`.
-        var periodEnd: Date? = events[(startIndex + 1)...].first { until.contains($0.type) || ends.contains($0.type) }?.occurredAt
+        // placement that ended the same day a new one began does not end the new one), at the next
+        // start, or after `period`.
+        let stopIndex = nextStart ?? events.count
+        var periodEnd: Date? = events[(startIndex + 1)..<stopIndex].first { until.contains($0.type) || ends.contains($0.type) }?.occurredAt
+            ?? nextStart.map { events[$0].occurredAt }
         if let period {
             let timed = period.deadline(after: start.occurredAt)
             periodEnd = min(periodEnd ?? timed, timed)

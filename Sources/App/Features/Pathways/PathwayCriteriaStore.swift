@@ -29,6 +29,19 @@ enum PathwayCriteriaStore {
         func needsAction(now: Date) -> Bool { effectiveState(now: now) == .overdue && resolvable }
     }
 
+    /// One obligation of a criterion (see `CriterionObligation`).
+    struct ObligationRow: Codable, Sendable {
+        var pathway_id: UUID
+        var criterion_id: String
+        var anchor_event_id: UUID
+        var state: String
+        var deadline: Date?
+        var evidence_event_id: UUID?
+        var evidence_at: Date?
+        var resolvable: Bool
+        var evaluated_at: Date
+    }
+
     /// SQL for "this criterion row is overdue now", on alias `pc`.
     static func overduePredicate(now: Date) -> SQLQueryString {
         "(pc.state = \(bind: CriterionState.overdue.rawValue) OR (pc.state = \(bind: CriterionState.due.rawValue) AND pc.deadline <= \(bind: now)))"
@@ -48,17 +61,33 @@ enum PathwayCriteriaStore {
         let ruleEvents = events.map(\.ruleEvent)
         let sql = db as! any SQLDatabase
         try await sql.delete(from: "pathway_criteria").where("pathway_id", .equal, pathwayID).run()
-        let rows = model.checkedCriteria.compactMap { criterion -> Row? in
-            guard let rule = criterion.rule else { return nil }
-            let result = CriterionEvaluator.evaluate(rule, events: ruleEvents, now: now)
-            return Row(
+        try await sql.delete(from: "pathway_criterion_obligations").where("pathway_id", .equal, pathwayID).run()
+        var rows: [Row] = []
+        var obligations: [ObligationRow] = []
+        for criterion in model.checkedCriteria {
+            guard let rule = criterion.rule else { continue }
+            let evaluation = CriterionEvaluator.evaluateAll(rule, events: ruleEvents, now: now)
+            let result = evaluation.current
+            rows.append(Row(
                 pathway_id: pathwayID, criterion_id: criterion.id, state: result.state.rawValue, deadline: result.deadline,
                 limit_at: result.limit, overdue_since: result.overdueSince, evidence_event_id: result.evidence?.id,
                 evidence_at: result.evidence?.occurredAt, next_check_at: result.nextCheckAt, resolvable: result.resolvable, evaluated_at: now
-            )
+            ))
+            obligations += evaluation.obligations.map { obligation in
+                ObligationRow(
+                    pathway_id: pathwayID, criterion_id: criterion.id, anchor_event_id: obligation.anchorID, state: obligation.result.state.rawValue,
+                    deadline: obligation.result.deadline, evidence_event_id: obligation.result.evidence?.id, evidence_at: obligation.result.evidence?.occurredAt,
+                    resolvable: obligation.result.resolvable, evaluated_at: now
+                )
+            }
         }
-        guard !rows.isEmpty else { return }
-        try await sql.insert(into: "pathway_criteria").models(rows, nilEncodingStrategy: .asNil).run()
+        if !rows.isEmpty {
+            try await sql.insert(into: "pathway_criteria").models(rows, nilEncodingStrategy: .asNil).run()
+        }
+        // In chunks: a long pathway can have many obligations, and SQLite limits bound parameters.
+        for chunk in stride(from: 0, to: obligations.count, by: 100).map({ Array(obligations[$0..<min($0 + 100, obligations.count)]) }) {
+            try await sql.insert(into: "pathway_criterion_obligations").models(chunk, nilEncodingStrategy: .asNil).run()
+        }
     }
 
     static func load(pathwayID: UUID, on db: any Database) async throws -> [String: Row] {

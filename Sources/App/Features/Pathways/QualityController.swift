@@ -18,18 +18,20 @@ struct QualityController {
 
     static func tallies(officeID: UUID, from: Date, to: Date, now: Date, on db: any Database) async throws -> [Tally] {
         let sql = db as! any SQLDatabase
+        // Every obligation whose deadline fell in the period and has passed: each placement, each
+        // extension counts, not only a pathway's latest.
         return try await sql.raw("""
-            SELECT m.key AS model_key, p.method_model_id, pc.criterion_id, p.counselor_id,
-                   SUM(CASE WHEN pc.state = \(bind: CriterionState.met.rawValue) THEN 1 ELSE 0 END) AS met,
-                   SUM(CASE WHEN pc.state = \(bind: CriterionState.metLate.rawValue) THEN 1 ELSE 0 END) AS met_late,
-                   SUM(CASE WHEN \(PathwayCriteriaStore.overduePredicate(now: now)) THEN 1 ELSE 0 END) AS overdue
-            FROM pathway_criteria pc
-            JOIN pathways p ON p.id = pc.pathway_id
+            SELECT m.key AS model_key, p.method_model_id, po.criterion_id, p.counselor_id,
+                   SUM(CASE WHEN po.state = \(bind: CriterionState.met.rawValue) THEN 1 ELSE 0 END) AS met,
+                   SUM(CASE WHEN po.state = \(bind: CriterionState.metLate.rawValue) THEN 1 ELSE 0 END) AS met_late,
+                   SUM(CASE WHEN po.state IN (\(bind: CriterionState.overdue.rawValue), \(bind: CriterionState.due.rawValue)) THEN 1 ELSE 0 END) AS overdue
+            FROM pathway_criterion_obligations po
+            JOIN pathways p ON p.id = po.pathway_id
             JOIN method_models m ON m.id = p.method_model_id
-            WHERE p.office_id = \(bind: officeID) AND pc.deadline IS NOT NULL
-              AND pc.deadline > \(bind: from) AND pc.deadline <= \(bind: to) AND pc.deadline <= \(bind: now)
-              AND pc.state IN (\(bind: CriterionState.met.rawValue), \(bind: CriterionState.metLate.rawValue), \(bind: CriterionState.overdue.rawValue), \(bind: CriterionState.due.rawValue))
-            GROUP BY m.key, p.method_model_id, pc.criterion_id, p.counselor_id
+            WHERE p.office_id = \(bind: officeID) AND po.deadline IS NOT NULL
+              AND po.deadline > \(bind: from) AND po.deadline <= \(bind: to) AND po.deadline <= \(bind: now)
+              AND po.state IN (\(bind: CriterionState.met.rawValue), \(bind: CriterionState.metLate.rawValue), \(bind: CriterionState.overdue.rawValue), \(bind: CriterionState.due.rawValue))
+            GROUP BY m.key, p.method_model_id, po.criterion_id, p.counselor_id
             """).all(decoding: Tally.self)
     }
 
