@@ -190,3 +190,32 @@ struct AuditRedactionTests {
         #expect(AuditEvent(.pathwayRead, detail: "forløp \(id)").detail == "forløp \(id)")
     }
 }
+
+@Suite("Pathways: pause")
+struct PathwayPauseTests {
+    @Test("A paused pathway keeps its deadlines but does not put the candidate in 'trenger handling nå'; resuming does")
+    func pause() async throws {
+        try await withTestApp { t in
+            let api = try await APIClient.make(t, "veileder1")
+            let pathway = try await PathwayFlowTests.start(t, api, model: "tromsopakken", daysAgo: 30)
+            let needing = { try await api.get("/api/v1/portfolio?filter=trenger-handling&pageSize=200").text.contains(pathway.candidateId.uuidString) }
+            #expect(try await needing())
+            let browser = t.browser()
+            _ = try await browser.login("veileder1")
+            var response = try await browser.post("/forlop/\(pathway.id)/status", [("action", "pause"), ("reason", String(repeating: "x", count: 1_001))])
+            #expect(response.status == .unprocessableEntity)
+            #expect(response.text.contains("status-reason-error"))
+            response = try await browser.post("/forlop/\(pathway.id)/status", [("action", "pause"), ("reason", "Innlagt på sykehus")])
+            #expect(response.status == .seeOther)
+            #expect(try await Pathway.find(pathway.id, on: t.db)?.status == .paused)
+            #expect(try await PathwayFlowTests.quality(api, pathway.id)["T1.2a"]?.state == "overdue")
+            #expect(try await needing() == false)
+            response = try await browser.post("/forlop/\(pathway.id)/status", [("action", "gjenoppta")])
+            #expect(response.status == .seeOther)
+            #expect(try await needing())
+            let history = try await api.get("/api/v1/pathways/\(pathway.id)").content.decode(PathwayDTO.self).stepHistory
+            #expect(history.map(\.kind) == ["start", "pause", "resume"])
+            #expect(history[1].reason == "Innlagt på sykehus")
+        }
+    }
+}

@@ -146,7 +146,7 @@ struct CandidatePage {
             rows.append(PathwayRow(
                 href: "/forlop/\(try pathway.requireID())", model: "\(model.name) (v\(model.version))", status: req.t(pathway.status.labelKey),
                 step: model.step(pathway.currentStep)?.name ?? pathway.currentStep, referralDate: DisplayDate.date(pathway.referralDate),
-                overdue: pathway.status == .closed ? 0 : criteria.values.filter { $0.needsAction(now: req.now) }.count
+                overdue: pathway.status != .active ? 0 : criteria.values.filter { $0.needsAction(now: req.now) }.count
             ))
         }
         return rows
