@@ -203,6 +203,18 @@ struct PathwayFlowTests {
             _ = try await colleague.login("veileder2")
             let page = try await colleague.get("/forlop/\(pathway.id)")
             #expect(!page.text.contains("Kvalitetskriterier"))
+            // The leader states a reason on the pathway's address and comes back to the pathway.
+            let leader = t.browser()
+            _ = try await leader.login("leder1")
+            let asked = try await leader.get("/forlop/\(pathway.id)")
+            #expect(asked.status == .forbidden)
+            #expect(asked.text.contains("name=\"next\" value=\"/forlop/\(pathway.id)\""))
+            let given = try await leader.post("/kandidater/\(pathway.candidateId)/grunn", [("reason", "Oppfølging av kvalitet på kontoret"), ("next", "/forlop/\(pathway.id)")])
+            #expect(given.headers.first(name: .location) == "/forlop/\(pathway.id)")
+            #expect(try await leader.get("/forlop/\(pathway.id)").text.contains("Kvalitetskriterier"))
+            // Only our own pathway pages are returned to.
+            let outside = try await leader.post("/kandidater/\(pathway.candidateId)/grunn", [("reason", "Igjen"), ("next", "https://example.org/")])
+            #expect(outside.headers.first(name: .location) == "/kandidater/\(pathway.candidateId)")
         }
     }
 

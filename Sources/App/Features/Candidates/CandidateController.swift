@@ -91,28 +91,38 @@ struct CandidateController {
         var action: String
         var reason: String
         var errors: FormErrors
+        var next: String?
     }
 
     struct ReasonForm: Content {
         var reason: String?
+        var next: String?
+    }
+
+    /// Only a pathway page of ours may be returned to after a reason (never an outside address).
+    static func returnPath(_ raw: String?) -> String? {
+        guard let raw, raw.range(of: #"^/forlop/[0-9A-Fa-f-]{36}$"#, options: .regularExpression) != nil else { return nil }
+        return raw
     }
 
     func giveReason(req: Request) async throws -> Response {
         let form = try req.content.decode(ReasonForm.self)
         let candidate: Candidate
+        let next = Self.returnPath(form.next)
         do {
             let opened = try await req.openCandidate()
-            return req.redirect(to: "/kandidater/\(opened.id)", redirectType: .normal)
+            return req.redirect(to: next ?? "/kandidater/\(opened.id)", redirectType: .normal)
         } catch let needed as CandidateReasonRequired {
             candidate = needed.candidate
         }
         guard let reason = CandidateRules.validReason(form.reason) else {
             var errors = FormErrors()
             errors.add("reason", req.t("candidate.error.reason"))
-            return try await CandidateReasonRequired(candidate: candidate).render(req, reason: form.reason ?? "", errors: errors)
+            return try await CandidateReasonRequired(candidate: candidate).render(req, reason: form.reason ?? "", errors: errors, next: next)
         }
         try await CandidateService(req: req).grantByReason(candidate, reason: reason)
-        return req.redirect(to: "/kandidater/\(try candidate.requireID())", redirectType: .normal)
+        let candidateID = try candidate.requireID()
+        return req.redirect(to: next ?? "/kandidater/\(candidateID)", redirectType: .normal)
     }
 
     // MARK: - The candidate's page
@@ -375,8 +385,10 @@ extension CandidateReasonRequired: PageError {
     }
 
     /// The form that asks why the user opens a candidate who is not theirs. Shows no data about them.
-    func render(_ req: Request, reason: String, errors: FormErrors) async throws -> Response {
-        let view = CandidateController.ReasonView(action: "/kandidater/\(try candidate.requireID())/grunn", reason: reason, errors: errors)
+    func render(_ req: Request, reason: String, errors: FormErrors, next: String? = nil) async throws -> Response {
+        // Asked for on a page about the candidate (a pathway): go back there once the reason is given.
+        let back = CandidateController.returnPath(next ?? (req.method == .GET ? req.url.path : nil))
+        let view = CandidateController.ReasonView(action: "/kandidater/\(try candidate.requireID())/grunn", reason: reason, errors: errors, next: back)
         return try await req.render("candidates/reason", titleKey: "candidate.reason.title", view, status: errors.isEmpty ? .forbidden : .unprocessableEntity)
     }
 }
