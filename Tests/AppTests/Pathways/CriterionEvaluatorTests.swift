@@ -642,7 +642,8 @@ struct CriterionEvaluatorBeforeTests {
 
         #expect(result.state == .met)
         #expect(result.evidence?.id == visit.id)
-        #expect(result.deadline == start.occurredAt)
+        // The trigger's own day is the last allowed day.
+        #expect(result.deadline == plusDays(oslo.startOfDay(for: start.occurredAt), 1))
         #expect(result.overdueSince == nil)
     }
 
@@ -668,7 +669,7 @@ struct CriterionEvaluatorBeforeTests {
 
         #expect(result.state == .overdue)
         #expect(result.overdueSince == start.occurredAt)
-        #expect(result.deadline == start.occurredAt)
+        #expect(result.deadline == plusDays(oslo.startOfDay(for: start.occurredAt), 1))
         #expect(result.evidence == nil)
     }
 
@@ -683,7 +684,7 @@ struct CriterionEvaluatorBeforeTests {
 
         #expect(result.state == .metLate)
         #expect(result.evidence?.id == late.id)
-        #expect(result.deadline == start.occurredAt)
+        #expect(result.deadline == plusDays(oslo.startOfDay(for: start.occurredAt), 1))
     }
 
     @Test("T3.3a no job taste or placement: not applicable")
@@ -739,7 +740,7 @@ struct CriterionEvaluatorBeforeTests {
 
         #expect(result.state == .overdue)
         #expect(result.overdueSince == second.occurredAt)
-        #expect(result.deadline == second.occurredAt)
+        #expect(result.deadline == plusDays(oslo.startOfDay(for: second.occurredAt), 1))
         #expect(result.evidence == nil)
     }
 
@@ -756,7 +757,7 @@ struct CriterionEvaluatorBeforeTests {
 
         #expect(result.state == .met)
         #expect(result.evidence?.id == secondEvaluation.id)
-        #expect(result.deadline == day(2026, 6, 1))
+        #expect(result.deadline == day(2026, 6, 2))
     }
 
     @Test(
@@ -899,5 +900,58 @@ struct CriterionEvaluatorEndingTests {
             event(.placementStart, day(2026, 1, 5)), event(.mentorContact, day(2026, 1, 20)),
         ], now: day(2026, 4, 2))
         #expect(running.state == .overdue && running.resolvable)
+    }
+}
+
+@Suite("Criterion evaluator: boundaries found in review")
+struct CriterionEvaluatorBoundaryTests {
+    @Test("H5.3: a placement that ends on the deadline itself, with no contact, stays overdue")
+    func endOnDeadlineDay() throws {
+        let rule = try shippedRule("hybridmodellen", "H5.3")
+        // Start 1 March: the last allowed day is 31 March, the deadline the first moment of 1 April.
+        let result = CriterionEvaluator.evaluate(rule, events: [event(.placementStart, day(2026, 3, 1)), event(.placementEnded, day(2026, 4, 1))], now: day(2026, 4, 5))
+        #expect(result.state == .overdue && !result.resolvable)
+        let inTime = CriterionEvaluator.evaluate(rule, events: [event(.placementStart, day(2026, 3, 1)), event(.placementEnded, day(2026, 3, 31))], now: day(2026, 4, 5))
+        #expect(inTime.state == .notApplicable)
+    }
+
+    @Test("V10: a follow-up dated after the year does not count for it")
+    func afterTheYear() throws {
+        let rule = try shippedRule("snart-ansatt", "V10")
+        var events = [event(.hired, day(2025, 1, 15))]
+        var month = day(2025, 2, 1)
+        while month < day(2025, 11, 2) {
+            events.append(event(.employerFollowup, month))
+            month = oslo.date(byAdding: .month, value: 1, to: month)!
+        }
+        events.append(event(.employerFollowup, day(2026, 1, 16)))
+        let result = CriterionEvaluator.evaluate(rule, events: events, now: day(2026, 2, 1))
+        #expect(result.state == .overdue)
+        #expect(!result.resolvable)
+    }
+
+    @Test("T5.2d: a miss before an extension cannot be repaired after the next one, so it asks for no action")
+    func beforeMissFinal() throws {
+        let rule = try shippedRule("tromsopakken", "T5.2d")
+        let result = CriterionEvaluator.evaluate(rule, events: [
+            event(.agreementExtended, day(2026, 1, 1)), event(.evaluationMeeting, day(2026, 2, 20)), event(.agreementExtended, day(2026, 3, 1)),
+        ], now: day(2026, 3, 10))
+        #expect(result.state == .overdue)
+        #expect(!result.resolvable)
+    }
+
+    @Test("T5.2a: one evaluation meeting answers for one placement, and nothing after the placement ended counts")
+    func oneMeetingOnePlacement() throws {
+        let rule = try shippedRule("tromsopakken", "T5.2a")
+        let meeting = event(.evaluationMeeting, day(2026, 3, 20))
+        let all = CriterionEvaluator.evaluateAll(rule, events: [
+            event(.placementStart, day(2026, 3, 1)), meeting, event(.placementStart, day(2026, 3, 20)),
+        ], now: day(2026, 5, 1))
+        #expect(all.obligations.map(\.result.state) == [.met, .overdue])
+        #expect(all.obligations.first?.result.evidence == meeting)
+        let ended = CriterionEvaluator.evaluate(rule, events: [
+            event(.placementStart, day(2026, 1, 1)), event(.placementEnded, day(2026, 1, 6)), event(.evaluationMeeting, day(2026, 2, 10)),
+        ], now: day(2026, 3, 1))
+        #expect(ended.state == .notApplicable)
     }
 }

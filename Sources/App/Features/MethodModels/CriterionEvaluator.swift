@@ -52,7 +52,6 @@ public struct CriterionResult: Sendable, Hashable {
     }
 }
 
-/// Evaluates a rule over a pathway's events at a moment. Pure: no database, no clock.
 /// One time the criterion applied: an anchor event (a referral, a placement start, an extension …)
 /// and what came of it.
 public struct CriterionObligation: Sendable, Hashable {
@@ -82,10 +81,14 @@ public enum CriterionEvaluator {
         switch rule.kind {
         case let .within(after, within, limit):
             let anchors = events.indices.filter { after.contains(events[$0].type) }
+            // One event answers for one anchor only (one meeting is not two placements' evaluations).
+            var used: Set<UUID> = []
             let obligations = anchors.enumerated().map { position, index in
-                CriterionObligation(anchorID: events[index].id, result: evaluateWithin(
+                let result = evaluateWithin(
                     expect: rule.expect, anchorIndex: index, nextAnchor: anchors.dropFirst(position + 1).first,
-                    within: within, limit: limit, ends: rule.allEnds, events: events, now: now))
+                    within: within, limit: limit, ends: rule.allEnds, used: used, events: events, now: now)
+                if let evidence = result.evidence { used.insert(evidence.id) }
+                return CriterionObligation(anchorID: events[index].id, result: result)
             }
             return CriterionEvaluation(current: obligations.last?.result ?? .notApplicable, obligations: obligations)
         case let .before(triggers, sameEmployer, within):
@@ -112,22 +115,24 @@ public enum CriterionEvaluator {
     /// One anchor's obligation. A later anchor (a new placement) takes over: what had not become
     /// due by then no longer applies, what was missed stays missed.
     private static func evaluateWithin(expect: Set<PathwayEventType>, anchorIndex: Int, nextAnchor: Int?, within: RuleDuration, limit: RuleDuration?,
-                                       ends: Set<PathwayEventType>, events: [RuleEvent], now: Date) -> CriterionResult {
+                                       ends: Set<PathwayEventType>, used: Set<UUID>, events: [RuleEvent], now: Date) -> CriterionResult {
         let anchor = events[anchorIndex]
         let deadline = within.deadline(after: anchor.occurredAt)
         let outer = limit?.deadline(after: anchor.occurredAt)
         let stop = nextAnchor ?? events.count
-        // The anchor's own day counts, whatever time was entered for either event.
-        let from = startOfDay(anchor.occurredAt)
-        if let evidence = events[..<stop].first(where: { expect.contains($0.type) && $0.occurredAt >= from && $0.id != anchor.id }) {
-            return CriterionResult(state: evidence.occurredAt < deadline ? .met : .metLate, deadline: deadline, limit: outer, evidence: evidence)
-        }
         // Only an ending that comes after the anchor (by position: a placement that ended the day
         // the next one began does not end the new one's rule) and, when both name an employer, at
         // the same employer; or the next anchor.
-        let ending = events[(anchorIndex + 1)..<stop].first { event in
-            ends.contains(event.type) && (event.type == .pathwayClosed || anchor.employerID == nil || event.employerID == nil || event.employerID == anchor.employerID)
-        } ?? nextAnchor.map { events[$0] }
+        let endingIndex = events.indices[(anchorIndex + 1)..<stop].first { i in
+            let event = events[i]
+            return ends.contains(event.type) && (event.type == .pathwayClosed || anchor.employerID == nil || event.employerID == nil || event.employerID == anchor.employerID)
+        }
+        // The anchor's own day counts, whatever time was entered for either event; nothing after the ending does.
+        let from = startOfDay(anchor.occurredAt)
+        if let evidence = events[..<(endingIndex ?? stop)].first(where: { expect.contains($0.type) && $0.occurredAt >= from && $0.id != anchor.id && !used.contains($0.id) }) {
+            return CriterionResult(state: evidence.occurredAt < deadline ? .met : .metLate, deadline: deadline, limit: outer, evidence: evidence)
+        }
+        let ending = endingIndex.map { events[$0] } ?? nextAnchor.map { events[$0] }
         if let ending {
             return ending.occurredAt < deadline
                 ? CriterionResult(state: .notApplicable, deadline: deadline, limit: outer)
@@ -160,15 +165,21 @@ public enum CriterionEvaluator {
             let previous = sameEmployer || position == 0 ? -1 : triggerIndices[position - 1]
             let next = sameEmployer ? nil : triggerIndices.dropFirst(position + 1).first
             let earliest = within.map { $0.earliest(before: trigger.occurredAt) } ?? .distantPast
-            let deadline = trigger.occurredAt
+            // The trigger's own day is the last allowed day (an expected event that day counts).
+            let deadline = RuleDuration(0, .day).deadline(after: trigger.occurredAt)
             if let found = events.indices.last(where: { $0 > previous && matches($0) && events[$0].occurredAt <= trigger.occurredAt && events[$0].occurredAt >= earliest }) {
                 if !sameEmployer { used.insert(events[found].id) }
                 results.append(CriterionObligation(anchorID: trigger.id, result: CriterionResult(state: .met, deadline: deadline, evidence: events[found])))
-            } else if let late = events.indices.first(where: { $0 > index && matches($0) && (next == nil || $0 < next!) }) {
+            } else if next == nil, let late = events.indices.first(where: { $0 > index && matches($0) }) {
+                // Late evidence only for the last trigger: an event between two triggers is the
+                // next one's evidence in time, not this one's late.
                 if !sameEmployer { used.insert(events[late].id) }
                 results.append(CriterionObligation(anchorID: trigger.id, result: CriterionResult(state: .metLate, deadline: deadline, evidence: events[late])))
             } else {
-                results.append(CriterionObligation(anchorID: trigger.id, result: CriterionResult(state: .overdue, deadline: deadline, overdueSince: trigger.occurredAt)))
+                // At the same employer a late visit can still be registered; without it, only
+                // before the next trigger — after that the miss can no longer be repaired.
+                results.append(CriterionObligation(anchorID: trigger.id, result: CriterionResult(
+                    state: .overdue, deadline: deadline, overdueSince: trigger.occurredAt, resolvable: sameEmployer || next == nil)))
             }
         }
         return results
@@ -187,15 +198,22 @@ public enum CriterionEvaluator {
         let stopIndex = nextStart ?? events.count
         var periodEnd: Date? = events[(startIndex + 1)..<stopIndex].first { until.contains($0.type) || ends.contains($0.type) }?.occurredAt
             ?? nextStart.map { events[$0].occurredAt }
+        // Ended by an event: a contact that day still belongs to the period. Ended by time: the
+        // period's end is the first moment after its last day, which no longer belongs to it.
+        var endedByTime = false
         if let period {
             let timed = period.deadline(after: start.occurredAt)
-            periodEnd = min(periodEnd ?? timed, timed)
+            if periodEnd == nil || timed < periodEnd! {
+                periodEnd = timed
+                endedByTime = true
+            }
         }
         let stop = min(periodEnd ?? now, now)
         var last: RuleEvent?
         var lastAt = start.occurredAt
         var gapExceeded = false
-        for event in events where expect.contains(event.type) && event.id != start.id && event.occurredAt >= day && event.occurredAt <= stop {
+        for event in events where expect.contains(event.type) && event.id != start.id && event.occurredAt >= day
+            && (endedByTime && stop == periodEnd ? event.occurredAt < stop : event.occurredAt <= stop) {
             if event.occurredAt >= interval.deadline(after: lastAt) { gapExceeded = true }
             last = event
             lastAt = event.occurredAt
@@ -204,7 +222,8 @@ public enum CriterionEvaluator {
         if let periodEnd, periodEnd <= now {
             // The period is over: judge it as a whole. A gap still open when it ended was never
             // closed, so it stays overdue (ending the placement must not make a miss look better).
-            if deadline < periodEnd {
+            // Ended by an event on the deadline itself: the gap had already run out (overdue).
+            if endedByTime ? deadline < periodEnd : deadline <= periodEnd {
                 return CriterionResult(state: .overdue, deadline: deadline, evidence: last, overdueSince: deadline, resolvable: false)
             }
             guard let last else { return .notApplicable }
