@@ -74,25 +74,28 @@ struct PathwayController {
     func recordEvent(req: Request) async throws -> Response {
         let opened = try await req.openPathway(needs: .full)
         let form = try req.content.decode(EventForm.self)
-        switch PathwayRules.event(type: form.type, occurredAt: form.occurredAt, employerID: form.employerId, newEmployerName: form.newEmployerName,
-                                  agreementID: form.agreementId, note: form.note, referralDate: opened.pathway.referralDate, now: req.now) {
-        case let .failure(problem):
+        return try await submit(req, opened,
+            PathwayRules.event(type: form.type, occurredAt: form.occurredAt, employerID: form.employerId, newEmployerName: form.newEmployerName,
+                               agreementID: form.agreementId, note: form.note, referralDate: opened.pathway.referralDate, now: req.now),
+            perform: { try await PathwayService(req: req).record(opened, $0) },
+            done: "/forlop/\(opened.id)?melding=\(Flash.eventRecorded.rawValue)#kriterier",
+            showing: { page, errors in page.eventErrors = errors; page.eventDraft = form })
+    }
+
+    /// Validates, performs, and redirects; a problem found by the form check or inside the
+    /// transaction (e.g. an employer of another office) re-renders the page with the text kept.
+    private func submit<Valid: Sendable>(
+        _ req: Request, _ opened: OpenedPathway, _ validated: Result<Valid, ProblemError>,
+        perform: (Valid) async throws -> Void, done: String, showing: (inout PathwayPage, FormErrors) -> Void
+    ) async throws -> Response {
+        do {
+            try await perform(try validated.get())
+        } catch let problem as ProblemError where !problem.fields.isEmpty {
             var page = PathwayPage(req: req, opened: opened)
-            page.eventErrors = FormErrors(problem.fields, req)
-            page.eventDraft = form
+            showing(&page, FormErrors(problem.fields, req))
             return try await page.render(status: .unprocessableEntity)
-        case let .success(valid):
-            do {
-                try await PathwayService(req: req).record(opened, valid)
-            } catch let problem as ProblemError where !problem.fields.isEmpty {
-                // Checked inside the transaction (e.g. an employer of another office): same form, text kept.
-                var page = PathwayPage(req: req, opened: opened)
-                page.eventErrors = FormErrors(problem.fields, req)
-                page.eventDraft = form
-                return try await page.render(status: .unprocessableEntity)
-            }
-            return req.redirect(to: "/forlop/\(opened.id)?melding=\(Flash.eventRecorded.rawValue)#kriterier", redirectType: .normal)
         }
+        return req.redirect(to: done, redirectType: .normal)
     }
 
     struct StepForm: Content {
@@ -103,23 +106,11 @@ struct PathwayController {
     func changeStep(req: Request) async throws -> Response {
         let opened = try await req.openPathway(needs: .full)
         let form = try req.content.decode(StepForm.self)
-        switch PathwayRules.step(form.step, reason: form.reason, model: opened.model, current: opened.pathway.currentStep) {
-        case let .failure(problem):
-            var page = PathwayPage(req: req, opened: opened)
-            page.stepErrors = FormErrors(problem.fields, req)
-            page.stepDraft = form
-            return try await page.render(status: .unprocessableEntity)
-        case let .success(valid):
-            do {
-                try await PathwayService(req: req).changeStep(opened, valid)
-            } catch let problem as ProblemError where !problem.fields.isEmpty {
-                var page = PathwayPage(req: req, opened: opened)
-                page.stepErrors = FormErrors(problem.fields, req)
-                page.stepDraft = form
-                return try await page.render(status: .unprocessableEntity)
-            }
-            return req.redirect(to: "/forlop/\(opened.id)?melding=\(Flash.saved.rawValue)", redirectType: .normal)
-        }
+        return try await submit(req, opened,
+            PathwayRules.step(form.step, reason: form.reason, model: opened.model, current: opened.pathway.currentStep),
+            perform: { try await PathwayService(req: req).changeStep(opened, $0) },
+            done: "/forlop/\(opened.id)?melding=\(Flash.saved.rawValue)",
+            showing: { page, errors in page.stepErrors = errors; page.stepDraft = form })
     }
 
     struct StatusForm: Content {
@@ -151,23 +142,11 @@ struct PathwayController {
     func close(req: Request) async throws -> Response {
         let opened = try await req.openPathway(needs: .full)
         let form = try req.content.decode(CloseForm.self)
-        switch PathwayRules.close(outcome: form.outcome, reason: form.reason, closedAt: form.closedAt, referralDate: opened.pathway.referralDate, now: req.now) {
-        case let .failure(problem):
-            var page = PathwayPage(req: req, opened: opened)
-            page.closeErrors = FormErrors(problem.fields, req)
-            page.closeDraft = form
-            return try await page.render(status: .unprocessableEntity)
-        case let .success(valid):
-            do {
-                try await PathwayService(req: req).close(opened, valid)
-            } catch let problem as ProblemError where !problem.fields.isEmpty {
-                var page = PathwayPage(req: req, opened: opened)
-                page.closeErrors = FormErrors(problem.fields, req)
-                page.closeDraft = form
-                return try await page.render(status: .unprocessableEntity)
-            }
-            return req.redirect(to: "/forlop/\(opened.id)?melding=\(Flash.pathwayClosed.rawValue)", redirectType: .normal)
-        }
+        return try await submit(req, opened,
+            PathwayRules.close(outcome: form.outcome, reason: form.reason, closedAt: form.closedAt, referralDate: opened.pathway.referralDate, now: req.now),
+            perform: { try await PathwayService(req: req).close(opened, $0) },
+            done: "/forlop/\(opened.id)?melding=\(Flash.pathwayClosed.rawValue)",
+            showing: { page, errors in page.closeErrors = errors; page.closeDraft = form })
     }
 
     struct WithdrawForm: Content {
