@@ -76,6 +76,7 @@ enum Migrations {
         M0005_CreateAuditTrail(),
         M0006_CreateCandidates(),
         M0007_CreatePathways(),
+        M0008_CreateEmployerRegister(),
     ]
 
     static func register(on app: Application) {

@@ -36,8 +36,15 @@ public final class Pathway: Model, @unchecked Sendable {
     @Parent(key: "created_by") public var createdBy: User
     @OptionalField(key: "closed_at") public var closedAt: Date?
     @OptionalField(key: "updated_at") public var updatedAt: Date?
+    /// NACE section letters, comma separated, for job matching.
+    @OptionalField(key: "wished_industries") public var wishedIndustriesText: String?
 
     public init() {}
+
+    var wishedIndustries: [Industry] {
+        get { (wishedIndustriesText ?? "").split(separator: ",").compactMap { Industry(rawValue: String($0)) } }
+        set { wishedIndustriesText = newValue.isEmpty ? nil : newValue.map(\.rawValue).joined(separator: ",") }
+    }
 }
 
 /// Something that happened in a pathway (docs/EVENTS.md).
@@ -100,23 +107,6 @@ public final class MethodModelRecord: Model, @unchecked Sendable {
     @Field(key: "file_name") public var fileName: String
     @Field(key: "loaded_at") public var loadedAt: Date
     @OptionalParent(key: "loaded_by") public var loadedBy: User?
-
-    public init() {}
-}
-
-/// An employer (virksomhet) known to the office. The full register comes with job development;
-/// pathways need it now to know where a visit, a job taste or a placement happened.
-public final class Employer: Model, @unchecked Sendable {
-    public static let schema = "employers"
-
-    @ID(key: .id) public var id: UUID?
-    @Parent(key: "office_id") public var office: Office
-    @Field(key: "name") public var name: String
-    @Field(key: "name_key") public var nameKey: String
-    @OptionalField(key: "orgnr") public var orgnr: String?
-    @Field(key: "is_demo") public var isDemo: Bool
-    @Field(key: "created_at") public var createdAt: Date
-    @OptionalParent(key: "created_by") public var createdBy: User?
 
     public init() {}
 }

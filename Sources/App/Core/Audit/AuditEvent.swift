@@ -49,6 +49,8 @@ public enum AuditObjectType {
     public static let consent = "consent"
     public static let pathway = "pathway"
     public static let methodModel = "method_model"
+    public static let employer = "employer"
+    public static let mentor = "mentor"
 
     public static let persons: Set<String> = [user, candidate]
 }
@@ -111,6 +113,25 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, ExpressibleBySt
     public static let methodModelImported: AuditAction = "method_model.imported"
     public static let dailyJobRun: AuditAction = "system.daily_job"
 
+    public static let employerCreated: AuditAction = "employer.created"
+    public static let employerUpdated: AuditAction = "employer.updated"
+    public static let employerStatusChanged: AuditAction = "employer.status_changed"
+    public static let employerContactAdded: AuditAction = "employer.contact_added"
+    public static let employerContactRemoved: AuditAction = "employer.contact_removed"
+    public static let employerNoteAdded: AuditAction = "employer.note_added"
+    public static let employerVisitRecorded: AuditAction = "employer.visit_recorded"
+    public static let jobAnalysisSaved: AuditAction = "employer.job_analysis_saved"
+    public static let mentorCreated: AuditAction = "mentor.created"
+    public static let pathwayMentorLinked: AuditAction = "pathway.mentor_linked"
+    public static let pathwayMentorEnded: AuditAction = "pathway.mentor_ended"
+    public static let employerApproachRecorded: AuditAction = "pathway.employer_approach"
+    public static let agreementCreated: AuditAction = "agreement.created"
+    public static let agreementRead: AuditAction = "agreement.read"
+    public static let agreementUpdated: AuditAction = "agreement.updated"
+    public static let agreementApproved: AuditAction = "agreement.approved"
+    public static let agreementExtended: AuditAction = "agreement.extended"
+    public static let agreementAnnulled: AuditAction = "agreement.annulled"
+
     public static let auditSearched: AuditAction = "audit.searched"
     public static let backupTaken: AuditAction = "system.backup"
     public static let demoSeeded: AuditAction = "system.demo_seeded"
@@ -125,6 +146,9 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, ExpressibleBySt
         .candidateHybridEnded, .candidateHandover, .portfolioRead, .consentRecorded, .consentWithdrawn, .officeOverviewRead,
         .pathwayCreated, .pathwayRead, .pathwayEventRecorded, .pathwayStepChanged, .pathwayStatusChanged, .pathwayClosed, .pathwayEventWithdrawn,
         .qualityRead, .methodModelImported, .dailyJobRun,
+        .employerCreated, .employerUpdated, .employerStatusChanged, .employerContactAdded, .employerContactRemoved, .employerNoteAdded,
+        .employerVisitRecorded, .jobAnalysisSaved, .mentorCreated, .pathwayMentorLinked, .pathwayMentorEnded, .employerApproachRecorded,
+        .agreementCreated, .agreementRead, .agreementUpdated, .agreementApproved, .agreementExtended, .agreementAnnulled,
         .auditSearched, .backupTaken, .demoSeeded,
     ]
 

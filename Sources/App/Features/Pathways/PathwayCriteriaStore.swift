@@ -58,7 +58,18 @@ enum PathwayCriteriaStore {
         // Withdrawn events stay in the timeline but count for nothing.
         let events = try await PathwayEvent.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$withdrawnAt == nil)
             .sort(\.$occurredAt).sort(\.$recordedAt).all()
-        let ruleEvents = events.map(\.ruleEvent)
+        var ruleEvents = events.map(\.ruleEvent)
+        // A visit to an employer counts for every pathway that uses the employer ("visited before
+        // use"), also when it was made with another candidate or none.
+        let employerIDs = Set(events.compactMap { $0.$employer.id })
+        if !employerIDs.isEmpty {
+            let ownEvents = Set(events.compactMap(\.id))
+            let visits = try await EmployerVisit.query(on: db).filter(\.$employer.$id ~~ employerIDs).all()
+            ruleEvents += visits.filter { visit in visit.$event.id.map { !ownEvents.contains($0) } ?? true }.map { visit in
+                RuleEvent(id: visit.id ?? UUID(), type: .employerVisit, occurredAt: visit.visitedOn, employerID: visit.$employer.id)
+            }
+            ruleEvents.sort { $0.occurredAt < $1.occurredAt }
+        }
         let sql = db as! any SQLDatabase
         try await sql.delete(from: "pathway_criteria").where("pathway_id", .equal, pathwayID).run()
         try await sql.delete(from: "pathway_criterion_obligations").where("pathway_id", .equal, pathwayID).run()

@@ -11,6 +11,8 @@ struct PathwayDailyJob {
     struct Result: Sendable, Equatable {
         var pathways: Int
         var nowOverdue: Int
+        /// Agreements whose start or end day passed, and whose pathway events were brought in line.
+        var agreements: Int = 0
     }
 
     func run(now: Date, batchSize: Int = 200) async throws -> Result {
@@ -19,6 +21,25 @@ struct PathwayDailyJob {
         var result = Result(pathways: 0, nowOverdue: 0)
         var seen: Set<UUID> = []
         var failed = 0
+        // Agreements first: a placement that started today must be on the pathway before its criteria are read.
+        var agreementsSeen: Set<UUID> = []
+        while true {
+            let due = try await AgreementEvents.due(now: now, limit: batchSize + agreementsSeen.count, on: app.db).filter { !agreementsSeen.contains($0) }
+            if due.isEmpty { break }
+            agreementsSeen.formUnion(due)
+            for agreementID in due {
+                do {
+                    try await app.write(context: .system) { db, _ in
+                        try await DatabaseDialect(db).lockRow("agreements", id: agreementID, on: db)
+                        try await AgreementEvents.sync(agreementID, by: nil, now: now, catalog: app.samskap.methodModels, on: db)
+                    }
+                    result.agreements += 1
+                } catch {
+                    failed += 1
+                    app.logger.error("Den daglige jobben kunne ikke oppdatere avtale \(agreementID): \(String(describing: error))")
+                }
+            }
+        }
         while true {
             let due = try await sql.raw("""
                 SELECT DISTINCT pathway_id FROM pathway_criteria
@@ -46,9 +67,10 @@ struct PathwayDailyJob {
                 }
             }
         }
-        guard result.pathways + failed > 0 else { return result }
+        guard result.pathways + result.agreements + failed > 0 else { return result }
         try await app.audit([AuditEvent(.dailyJobRun, objectType: AuditObjectType.pathway,
-                                        detail: "frister: \(result.pathways) forløp vurdert på nytt" + (failed > 0 ? ", \(failed) feilet" : ""))], context: .system)
+                                        detail: "frister: \(result.pathways) forløp vurdert på nytt, \(result.agreements) avtaler oppdatert"
+                                            + (failed > 0 ? ", \(failed) feilet" : ""))], context: .system)
         return result
     }
 }

@@ -134,6 +134,7 @@ struct PathwayService {
         employer.name = name
         employer.nameKey = key
         employer.isDemo = false
+        employer.cooperationStatus = .new
         employer.createdAt = at
         employer.$createdBy.id = by
         try await employer.create(on: db)
