@@ -18,6 +18,9 @@ func routes(_ app: Application) throws {
     let pathways = PathwayController()
     let models = MethodModelController()
     let quality = QualityController()
+    let employers = EmployerController()
+    let jobs = JobDevelopmentController()
+    let agreements = AgreementController()
 
     // Open to anyone.
     let open = app.access(.web(.anyone))
@@ -70,6 +73,36 @@ func routes(_ app: Application) throws {
     office.post("forlop", ":pathwayID", "status", use: pathways.changeStatus)
     office.post("forlop", ":pathwayID", "avslutt", use: pathways.close)
 
+    // The employer register, shared by the office, and each pathway's job development, mentors and agreements.
+    office.get("virksomheter", use: { try await employers.list(req: $0) })
+    office.post("virksomheter", use: employers.create)
+    office.get("virksomheter", ":employerID", use: employers.show)
+    office.post("virksomheter", ":employerID", use: employers.update)
+    office.post("virksomheter", ":employerID", "status", use: employers.changeStatus)
+    office.post("virksomheter", ":employerID", "kontaktpersoner", use: employers.addContact)
+    office.post("virksomheter", ":employerID", "kontaktpersoner", ":contactID", "fjern", use: employers.removeContact)
+    office.post("virksomheter", ":employerID", "notater", use: employers.addNote)
+    office.post("virksomheter", ":employerID", "besok", use: employers.addVisit)
+    office.post("virksomheter", ":employerID", "mentorer", use: employers.addMentor)
+    office.get("virksomheter", ":employerID", "arbeidskrav", "ny", use: employers.analysisPage)
+    office.post("virksomheter", ":employerID", "arbeidskrav", use: employers.saveAnalysis)
+    office.get("virksomheter", ":employerID", "arbeidskrav", ":analysisID", use: employers.analysisPage)
+    office.post("virksomheter", ":employerID", "arbeidskrav", ":analysisID", use: employers.saveAnalysis)
+    office.get("mentorer", ":mentorID", use: jobs.mentor)
+    office.get("jobbutvikling", use: jobs.myWeeks)
+    office.get("forlop", ":pathwayID", "jobb", use: jobs.show)
+    office.post("forlop", ":pathwayID", "jobb", "kontakter", use: jobs.addApproach)
+    office.post("forlop", ":pathwayID", "jobb", "bransjer", use: jobs.saveIndustries)
+    office.post("forlop", ":pathwayID", "jobb", "mentorer", use: jobs.linkMentor)
+    office.post("forlop", ":pathwayID", "jobb", "mentorer", ":linkID", "avslutt", use: jobs.endMentor)
+    office.post("forlop", ":pathwayID", "avtaler", use: agreements.create)
+    office.get("avtaler", ":agreementID", use: agreements.show)
+    office.get("avtaler", ":agreementID", "rediger", use: agreements.editPage)
+    office.post("avtaler", ":agreementID", "rediger", use: agreements.update)
+    office.post("avtaler", ":agreementID", "godkjenn", use: agreements.approve)
+    office.post("avtaler", ":agreementID", "forleng", use: agreements.extend)
+    office.post("avtaler", ":agreementID", "annuller", use: agreements.annul)
+
     // Office leaders: the overview without names, and a reasoned look at one counselor's candidates.
     let officeLeaders = app.access(.web(.anyOf([.leder])))
     officeLeaders.get("kontor", "oversikt", use: overview.show)
@@ -108,6 +141,8 @@ func routes(_ app: Application) throws {
     v1.get("offices", use: api.offices)
     v1.get("offices", ":enhetNumber", use: api.office)
     PathwayAPIRoutes.register(staff: app.access(.api(.anyOf(Access.officeRoles))).grouped("api", "v1"))
+    EmployerAPIRoutes.register(staff: app.access(.api(.anyOf(Access.officeRoles))).grouped("api", "v1"))
+    AgreementAPIRoutes.register(staff: app.access(.api(.anyOf(Access.officeRoles))).grouped("api", "v1"))
     CandidateAPIRoutes.register(
         staff: app.access(.api(.anyOf(Access.officeRoles))).grouped("api", "v1"),
         leaders: app.access(.api(.anyOf([.leder]))).grouped("api", "v1")

@@ -121,6 +121,7 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, ExpressibleBySt
     public static let employerNoteAdded: AuditAction = "employer.note_added"
     public static let employerVisitRecorded: AuditAction = "employer.visit_recorded"
     public static let jobAnalysisSaved: AuditAction = "employer.job_analysis_saved"
+    public static let pathwayUpdated: AuditAction = "pathway.updated"
     public static let mentorCreated: AuditAction = "mentor.created"
     public static let pathwayMentorLinked: AuditAction = "pathway.mentor_linked"
     public static let pathwayMentorEnded: AuditAction = "pathway.mentor_ended"
@@ -147,7 +148,7 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, ExpressibleBySt
         .pathwayCreated, .pathwayRead, .pathwayEventRecorded, .pathwayStepChanged, .pathwayStatusChanged, .pathwayClosed, .pathwayEventWithdrawn,
         .qualityRead, .methodModelImported, .dailyJobRun,
         .employerCreated, .employerUpdated, .employerStatusChanged, .employerContactAdded, .employerContactRemoved, .employerNoteAdded,
-        .employerVisitRecorded, .jobAnalysisSaved, .mentorCreated, .pathwayMentorLinked, .pathwayMentorEnded, .employerApproachRecorded,
+        .employerVisitRecorded, .jobAnalysisSaved, .pathwayUpdated, .mentorCreated, .pathwayMentorLinked, .pathwayMentorEnded, .employerApproachRecorded,
         .agreementCreated, .agreementRead, .agreementUpdated, .agreementApproved, .agreementExtended, .agreementAnnulled,
         .auditSearched, .backupTaken, .demoSeeded,
     ]

@@ -60,6 +60,9 @@ public struct AppConfig: Sendable {
     /// Accept synthetic national ID numbers (month + 40 or + 80): demo and test data only.
     /// `SAMSKAP_ALLOW_SYNTHETIC_IDS=1`; `serve --demo` turns it on.
     public var allowSyntheticIDs: Bool
+    /// Holiday pay, pension and employer tax added to a mentor's wage in the mentor subsidy:
+    /// `SAMSKAP_MENTOR_HOLIDAY_PAY_PERCENT`, `…_PENSION_PERCENT`, `…_EMPLOYER_TAX_PERCENT` (defaults 12, 2, 14.1).
+    public var subsidyRates: SubsidyRates = .standard
 
     public init(
         database: DatabaseLocation = .sqlite(path: DatabaseLocation.defaultSQLitePath),
@@ -99,6 +102,15 @@ public struct AppConfig: Sendable {
                 throw ConfigError.invalid("SAMSKAP_BCRYPT_COST", "må være et tall mellom 4 og 31")
             }
             config.bcryptCost = cost
+        }
+        for (name, path) in [("SAMSKAP_MENTOR_HOLIDAY_PAY_PERCENT", \SubsidyRates.holidayPay), ("SAMSKAP_MENTOR_PENSION_PERCENT", \SubsidyRates.pension),
+                             ("SAMSKAP_MENTOR_EMPLOYER_TAX_PERCENT", \SubsidyRates.employerTax)] {
+            guard let raw = env[name] else { continue }
+            guard let percent = Decimal(string: raw.replacingOccurrences(of: ",", with: "."), locale: Locale(identifier: "en_US_POSIX")),
+                  percent >= 0, percent <= 100 else {
+                throw ConfigError.invalid(name, "må være en prosentsats mellom 0 og 100, for eksempel 14.1")
+            }
+            config.subsidyRates[keyPath: path] = percent / 100
         }
         if let password = env["SAMSKAP_DEMO_PASSWORD"], !password.isEmpty {
             guard password.count >= PasswordPolicy.minimumLength else {

@@ -51,6 +51,14 @@ enum Flash: String, CaseIterable {
     case pathwayClosed = "forlop-avsluttet"
     case modelImported = "modell-lastet"
     case eventWithdrawn = "hendelse-trukket"
+    case employerCreated = "virksomhet-registrert"
+    case visitRecorded = "besok-registrert"
+    case approachRecorded = "kontakt-registrert"
+    case mentorLinked = "mentor-knyttet"
+    case agreementCreated = "avtale-opprettet"
+    case agreementApproved = "avtale-godkjent"
+    case agreementExtended = "avtale-forlenget"
+    case agreementAnnulled = "avtale-annullert"
 
     var messageKey: String { "flash.\(rawValue)" }
 }
@@ -87,6 +95,8 @@ extension Request {
         if principal.officeID != nil, principal.hasAny(Access.officeRoles) {
             items.append(("/portefolje", "nav.portfolio"))
             items.append(("/kandidater/ny", "nav.new_candidate"))
+            items.append(("/virksomheter", "nav.employers"))
+            items.append(("/jobbutvikling", "nav.job_development"))
         }
         if principal.officeID != nil, principal.roles.contains(.leder) {
             items.append(("/kontor/oversikt", "nav.overview"))

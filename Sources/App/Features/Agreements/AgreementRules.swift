@@ -112,7 +112,7 @@ enum AgreementRules {
                 issues.append(.init("endDate", "agreement.error.end_before_start"))
             } else if let limit = type.maximumDuration(for: participant.innsatsgruppe), end > limit.lastEndDate(from: start) {
                 let (key, count) = limit.labelArgs
-                issues.append(.init("endDate", "agreement.error.too_long", key, count, DisplayDate.date(limit.lastEndDate(from: start))))
+                issues.append(.init("endDate", key, count, DisplayDate.date(limit.lastEndDate(from: start))))
             }
         }
         if let birth = participant.birthDate, let last = terms.endDate ?? terms.startDate,

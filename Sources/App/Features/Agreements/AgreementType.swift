@@ -66,8 +66,8 @@ public enum AgreementDuration: Sendable, Equatable {
 
     var labelArgs: (key: String, count: String) {
         switch self {
-        case let .days(n): ("agreement.duration.days", String(n))
-        case let .months(n): ("agreement.duration.months", String(n))
+        case let .days(n): ("agreement.error.too_long_days", String(n))
+        case let .months(n): ("agreement.error.too_long_months", String(n))
         }
     }
 }

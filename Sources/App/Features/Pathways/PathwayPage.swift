@@ -108,6 +108,8 @@ struct PathwayPage {
         var stepReason: String
         var closeValues: [String: String]
         var today: String
+        /// One line about job development, mentors and agreements, linking to the job page.
+        var jobsSummary: String
         var eventErrors: FormErrors
         var stepErrors: FormErrors
         var closeErrors: FormErrors
@@ -127,6 +129,9 @@ struct PathwayPage {
         let transitions = try await PathwayTransition.query(on: db).filter(\.$pathway.$id == pathwayID).with(\.$byUser).sort(\.$at, .descending).all()
         let employers = try await Employer.query(on: db).filter(\.$office.$id == pathway.$office.id).sort(\.$name).all()
         let counselor = try await User.find(pathway.$counselor.id, on: db)
+        let daysToContact = try await JobDevelopment.daysToFirstContact(pathwayID: pathwayID, referralDate: pathway.referralDate, on: db)
+        let mentorCount = try await PathwayMentor.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$toDate == nil).count()
+        let agreementCount = try await Agreement.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$annulledOn == nil).count()
 
         let steps = model.pathwaySteps
         let currentIndex = steps.firstIndex { $0.id == pathway.currentStep } ?? 0
@@ -201,6 +206,10 @@ struct PathwayPage {
             stepReason: stepDraft?.reason ?? "",
             closeValues: ["reason": closeDraft?.reason ?? "", "closedAt": closeDraft?.closedAt ?? DisplayDate.dayInput(now)],
             today: DisplayDate.dayInput(now),
+            jobsSummary: [
+                daysToContact.map { req.t("jobs.summary.first_contact", String($0)) } ?? req.t("jobs.summary.no_contact"),
+                req.t("jobs.summary.mentors", String(mentorCount)), req.t("jobs.summary.agreements", String(agreementCount)),
+            ].joined(separator: " · "),
             eventErrors: eventErrors, stepErrors: stepErrors, closeErrors: closeErrors, statusErrors: statusErrors
         )
         if auditRead {

@@ -267,6 +267,23 @@ struct PathwayService {
     }
 }
 
+extension PathwayService {
+    /// The industries the candidate wishes to work in, for job matching.
+    func setWishedIndustries(_ opened: OpenedPathway, _ industries: [Industry]) async throws {
+        let pathwayID = opened.id
+        let now = now
+        try await app.write(context: context) { db, audit in
+            guard let pathway = try await Pathway.find(pathwayID, on: db), pathway.status != .closed else {
+                throw ProblemError(.conflict, key: "pathway.error.closed")
+            }
+            pathway.wishedIndustries = industries
+            pathway.updatedAt = now
+            try await pathway.save(on: db)
+            audit.record(.pathway(.pathwayUpdated, pathway, detail: "ønskede bransjer: \(industries.map(\.rawValue).joined(separator: ","))"))
+        }
+    }
+}
+
 extension AuditEvent {
     /// Pathway entries name the candidate, so "who has seen or changed data about this person"
     /// finds them; the pathway is named in the detail.
