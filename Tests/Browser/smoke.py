@@ -124,6 +124,27 @@ def pathway_page(browser, label, candidate_path):
     assert len(current) == 1, "exactly one current step in the step bar"
     assert browser.find_elements(By.CSS_SELECTOR, ".criterion .risk"), "risk texts are shown next to the criteria"
     assert browser.find_element(By.ID, "event-type").is_displayed(), "the event form is there"
+    jobs_and_employers(browser, label)
+
+
+def jobs_and_employers(browser, label):
+    """The pathway's job page, an agreement with its subsidy, the employer register and an employer."""
+    jobs = browser.find_element(By.CSS_SELECTOR, "a[href$='/jobb']").get_attribute("href").replace(BASE, "")
+    check_page(browser, jobs, label, "jobs", "Jobbutvikling")
+    assert browser.find_element(By.ID, "kontakt-channel").is_displayed(), "the employer contact form is there"
+    check_page(browser, "/virksomheter", label, "employers", "Virksomheter")
+    rows = browser.find_elements(By.CSS_SELECTOR, "table tbody tr")
+    assert len(rows) >= 25, f"the demo office has about 30 employers, found {len(rows)}"
+    browser.find_element(By.ID, "q").send_keys("bakeri", Keys.ENTER)
+    WebDriverWait(browser, 10).until(EC.url_contains("q=bakeri"))
+    employer = browser.find_element(By.CSS_SELECTOR, "table tbody td a").get_attribute("href").replace(BASE, "")
+    check_page(browser, employer, label, "employer", "Ikke skriv sensitive opplysninger om kandidater her")
+    check_page(browser, "/jobbutvikling", label, "weeks", "Mine arbeidsgiverkontakter per uke")
+    browser.get(BASE + jobs)
+    agreements = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#avtaler a[href^='/avtaler/'], #avtaler a[href*='/avtaler/']")]
+    assert agreements, "the demo pathway has agreements"
+    for index, href in enumerate(agreements[:3]):
+        check_page(browser, href.replace(BASE, ""), label, f"agreement-{index}", "Versjoner")
 
 
 def leader_overview(browser, label):

@@ -52,7 +52,7 @@ struct EmployerController {
         b.add("orgnr", .text, label: "employer.field.orgnr", hint: "employer.field.orgnr_hint", maxLength: 11, inputMode: "numeric")
         b.choice("industry", Industry.self, label: "employer.field.industry", labelKey: { "\($0.rawValue) – " + req.t($0.labelKey) })
         b.choice("size", EmployerSize.self, label: "employer.field.size", labelKey: \.labelKey)
-        b.add("address", .text, label: "employer.field.address", maxLength: EmployerRules.maxLine, autocomplete: "street-address")
+        b.add("address", .text, label: "employer.field.address", maxLength: EmployerRules.maxLine, autocomplete: "address-line1")
         b.add("municipality", .text, label: "employer.field.municipality", maxLength: 100)
         b.add("ownerId", .select, label: "employer.field.owner", hint: "employer.field.owner_hint",
               options: [.init(value: "", label: req.t("employer.field.no_owner"), selected: false)]

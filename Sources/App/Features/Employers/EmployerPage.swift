@@ -128,7 +128,7 @@ struct EmployerPage {
         edit.add("orgnr", .text, label: "employer.field.orgnr", hint: "employer.field.orgnr_hint", maxLength: 11, inputMode: "numeric")
         edit.choice("industry", Industry.self, label: "employer.field.industry", labelKey: { "\($0.rawValue) – " + req.t($0.labelKey) })
         edit.choice("size", EmployerSize.self, label: "employer.field.size", labelKey: \.labelKey)
-        edit.add("address", .text, label: "employer.field.address", maxLength: EmployerRules.maxLine, autocomplete: "street-address")
+        edit.add("address", .text, label: "employer.field.address", maxLength: EmployerRules.maxLine, autocomplete: "address-line1")
         edit.add("municipality", .text, label: "employer.field.municipality", maxLength: 100)
         edit.add("ownerId", .select, label: "employer.field.owner", hint: "employer.field.owner_hint",
                  options: [.init(value: "", label: req.t("employer.field.no_owner"), selected: false)] + owners.map { .init(value: $0.id!.uuidString, label: $0.displayName, selected: false) })

@@ -46,7 +46,7 @@ struct EmployerService {
 
     /// People who may own an employer relation: the office's market contacts and counselors.
     static func possibleOwners(officeID: UUID, on db: any Database) async throws -> [User] {
-        try await User.query(on: db).filter(\.$office.$id == officeID).filter(\.$isActive == true).sort(\.$displayName).all()
+        try await User.query(on: db).filter(\.$office.$id == officeID).filter(\.$isActive == true).with(\.$roleRows).sort(\.$displayName).all()
             .filter { $0.roles.contains(.markedskontakt) || $0.roles.contains(.veileder) }
     }
 
