@@ -24,6 +24,11 @@ public final class Employer: Model, @unchecked Sendable {
     @OptionalField(key: "updated_at") public var updatedAt: Date?
 
     public init() {}
+
+    /// The key that makes a name unique within an office: letter case, æøå spelling and spacing aside.
+    static func nameKey(_ name: String) -> String {
+        SearchText.folded(name.split(whereSeparator: \.isWhitespace).joined(separator: " "))
+    }
 }
 
 /// A contact person at an employer.

@@ -382,11 +382,15 @@ struct AgreementRulesTests {
         #expect(ok.startDate == day(c.start))
         #expect(ok.endDate == day(c.lastAllowed))
 
+        // The message names the limit in its own unit, then the last allowed day.
+        let (key, count): (String, Int) = switch c.limit {
+        case let .days(n): ("agreement.error.too_long_days", n)
+        case let .months(n): ("agreement.error.too_long_months", n)
+        }
         let issues = fieldIssues(checkTerms(.init(startDate: c.start, endDate: c.firstRefused), c.type, participant: participant))
         #expect(issues.map(\.field) == ["endDate"])
-        #expect(issues.map(\.key) == ["agreement.error.too_long"])
-        let (key, count) = c.limit.labelArgs
-        #expect(issues.first?.args == [key, count, DisplayDate.date(day(c.lastAllowed))])
+        #expect(issues.map(\.key) == [key])
+        #expect(issues.first?.args == [String(count), DisplayDate.date(day(c.lastAllowed))])
     }
 
     @Test("Types without a limit accept long periods")

@@ -86,3 +86,35 @@ struct FormBuilder {
                         folded: folded && errors.isEmpty, summary: summary.map { req.t($0) }, isSecondary: secondary)
     }
 }
+
+/// A page with several forms. When one of them fails, the page is drawn again with that form's
+/// text and errors (`failed`), the others as they were.
+protocol MultiFormPage {
+    var req: Request { get }
+    var failed: (id: String, values: [String: String], errors: FormErrors)? { get set }
+    func render(status: HTTPStatus) async throws -> Response
+}
+
+extension MultiFormPage {
+    /// A builder for the form `id`: the failed text when this form failed, else `defaults`.
+    func builder(_ id: String, action: String, defaults: [String: String] = [:]) -> FormBuilder {
+        let mine = failed?.id == id ? failed : nil
+        return FormBuilder(req, id: id, action: action, values: mine?.values ?? defaults, errors: mine?.errors ?? .init())
+    }
+}
+
+extension Request {
+    /// Performs a form's change and redirects to `done`; a problem naming fields re-renders the
+    /// page with the form's text and errors (422).
+    func submitForm<Page: MultiFormPage>(_ formID: String, values: [String: String], done: String, page: () async throws -> Page,
+                                         _ perform: () async throws -> Void) async throws -> Response {
+        do {
+            try await perform()
+        } catch let problem as ProblemError where !problem.fields.isEmpty {
+            var shown = try await page()
+            shown.failed = (formID, values, FormErrors(problem.fields, self))
+            return try await shown.render(status: .unprocessableEntity)
+        }
+        return redirect(to: done, redirectType: .normal)
+    }
+}

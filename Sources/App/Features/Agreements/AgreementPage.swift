@@ -3,7 +3,7 @@ import Vapor
 
 /// Builds an agreement's page: its derived status with what is missing, the terms, the mentor
 /// subsidy, approvals, versions, and the forms to approve, extend and annul.
-struct AgreementPage {
+struct AgreementPage: MultiFormPage {
     let req: Request
     let snapshot: AgreementSnapshot
     let opened: OpenedPathway
@@ -91,10 +91,6 @@ struct AgreementPage {
         var rounded = Decimal()
         NSDecimalRound(&rounded, &v, digits, .plain)
         return NSDecimalNumber(decimal: rounded).stringValue.replacingOccurrences(of: ".", with: ",")
-    }
-
-    private func builder(_ id: String, action: String, defaults: [String: String] = [:]) -> FormBuilder {
-        FormBuilder(req, id: id, action: action, values: failed?.id == id ? failed!.values : defaults, errors: failed?.id == id ? failed!.errors : .init())
     }
 
     func render(status httpStatus: HTTPStatus = .ok) async throws -> Response {

@@ -56,25 +56,11 @@ extension Request {
 /// Every change to an agreement. Each change writes its audit entry and brings the pathway's
 /// events (`placement_start`, `agreement_extended`, `hired`, `placement_ended`, `job_taste_start`)
 /// in line with the agreement, in the same transaction.
-struct AgreementService {
+struct AgreementService: WritingService {
     let app: Application
     let context: AuditContext
     let actorID: UUID
     let now: Date
-
-    init(req: Request) throws {
-        app = req.application
-        context = req.auditContext
-        actorID = try req.requirePrincipal().userID
-        now = req.now
-    }
-
-    init(app: Application, context: AuditContext, actorID: UUID, now: Date) {
-        self.app = app
-        self.context = context
-        self.actorID = actorID
-        self.now = now
-    }
 
     private func audit(_ action: AuditAction, _ pathway: Pathway, _ agreementID: UUID?, _ detail: String) -> AuditEvent {
         .pathway(action, pathway, detail: "avtale \(agreementID?.uuidString ?? "?"): \(detail)")

@@ -44,77 +44,141 @@ struct DemoEmployers: DemoModule {
             let staff = try await User.query(on: db).filter(\.$office.$id == officeID).filter(\.$isDemo == true).with(\.$roleRows).sort(\.$username).all()
             guard let actor = staff.first(where: { $0.roles.contains(.markedskontakt) }) ?? staff.first(where: { $0.roles.contains(.veileder) }) else { continue }
             let actorID = try actor.requireID()
-            let context = AuditContext(actorUserID: actorID, actorUsername: actor.username, requestID: nil)
-            let employers = EmployerService(app: app, context: context, actorID: actorID, now: now)
-            let mentors = MentorService(app: app, context: context, actorID: actorID, now: now)
-            let owners = staff.filter { $0.roles.contains(.markedskontakt) || $0.roles.contains(.veileder) }
-
-            // The employers the demo pathways already use get their details; new ones fill up to 30.
-            var register = try await Employer.query(on: db).filter(\.$office.$id == officeID).sort(\.$createdAt).sort(\.$name).all()
-            var index = 0
-            while register.count < Self.perOffice {
-                let trade = Self.trades[(index + officeIndex) % Self.trades.count]
-                let place = Self.places[(index / Self.trades.count * 5 + index + officeIndex * 3) % Self.places.count]
-                let name = "\(place) \(trade.0)"
-                index += 1
-                guard !register.contains(where: { $0.nameKey == SearchText.folded(name) }) else { continue }
-                let employer = try await employers.create(.init(orgnr: nil, name: name, industry: nil, size: nil, address: nil, municipality: nil, ownerID: nil),
-                                                          officeID: officeID, isDemo: true)
-                register.append(employer)
+            let owners = staff.filter { $0.roles.contains(.markedskontakt) || $0.roles.contains(.veileder) }.compactMap(\.id)
+            let actorName = actor.displayName
+            // The whole register in one transaction (the tests seed demo data for almost every test).
+            try await app.write(context: AuditContext(actorUserID: actorID, actorUsername: actor.username, requestID: nil)) { db, audit in
+                try await Self.seedRegister(officeID: officeID, officeIndex: officeIndex, actorID: actorID, actorName: actorName, owners: owners,
+                                            now: now, day: day, on: db)
+                audit.record(AuditEvent(.employerCreated, objectType: AuditObjectType.employer, officeID: officeID,
+                                        detail: "demo: \(Self.perOffice) virksomheter med kontaktpersoner, besøk, arbeidskravsanalyser og mentorer"))
             }
-            var analyses = 0
-            for (i, employer) in register.enumerated() {
-                let trade = Self.trades.first { employer.name.hasSuffix($0.0) } ?? Self.trades[i % Self.trades.count]
-                let valid = EmployerRules.Valid(
-                    orgnr: OrganisationNumber.synthetic(officeIndex * 100_000 + i * 7_919 + 11), name: employer.name, industry: trade.1,
-                    size: Self.sizes[i % Self.sizes.count], address: "Demoveien \(i + 1)", municipality: officeIndex == 0 ? "Nordby" : "Sørvik",
-                    ownerID: owners.isEmpty ? nil : owners[i % owners.count].id)
-                try await employers.update(employer, valid)
-                employer.isDemo = true
-                try await Employer.query(on: db).filter(\.$id == employer.requireID()).set(\.$isDemo, to: true).update()
-                // Cooperation: most are in dialogue or cooperating; a few paused or ended.
-                let path: [CooperationStatus] = switch i % 10 {
-                case 0, 1, 2, 3: [.contacted, .inDialogue, .cooperating]
-                case 4, 5: [.contacted, .inDialogue]
-                case 6: [.contacted]
-                case 7: [.contacted, .inDialogue, .cooperating, .paused]
-                case 8: [.contacted, .ended]
-                default: []
-                }
-                let reasons = ["Ringte og avtalte et besøk", "Møtte daglig leder – ønsker å høre mer", "Første kandidat er i arbeidstrening",
-                               "Sesongstopp – tar opp igjen etter nyttår", "Ingen ledige oppgaver nå"]
-                let current = try await Employer.find(employer.requireID(), on: db)!
-                for (step, status) in path.enumerated() where current.cooperationStatus != status && current.cooperationStatus.allowedNext.contains(status) {
-                    let reason = status == .paused ? reasons[3] : status == .ended ? reasons[4] : reasons[min(step, 2)]
-                    try await employers.changeStatus(current, to: status.rawValue, on: DisplayDate.dayInput(day(200 - step * 40 - i)), reason: reason)
-                    current.cooperationStatus = status
-                }
-                let person = Self.people[(i + officeIndex * 5) % Self.people.count]
-                _ = try await employers.addContact(employer, .init(name: person, role: i % 3 == 0 ? "Daglig leder" : "Avdelingsleder",
-                                                                   phone: "9\(String(format: "%07d", 1_000_000 + i * 3_571 + officeIndex * 17))", email: nil))
-                if i % 4 == 0 {
-                    _ = try await employers.addNote(employer, text: "Liker å bli ringt før kl. 10. Spør etter \(person.split(separator: " ").first!).")
-                }
-                if path.count >= 2 {
-                    _ = try await employers.addVisit(employer, .init(visitedOn: day(150 - i), visitors: actor.displayName, purpose: "Bli kjent med arbeidsplassen og oppgavene",
-                                                                     pathwayID: nil, notes: nil), pathway: nil)
-                }
-                if path.count >= 2 || i < 6 {
-                    _ = try await employers.saveJobAnalysis(employer, .init(
-                        role: trade.2, tasks: trade.3, physicalDemands: i % 2 == 0 ? "Mye stående arbeid, noen tunge løft" : "Lett fysisk arbeid",
-                        socialDemands: "Samarbeid i et lite team; kort kundekontakt", languageRequirement: trade.4, hoursPerWeek: [20, 30, 37, 15][i % 4],
-                        psychosocialEnvironment: "Rolig arbeidsplass med faste kolleger", trainingRoutines: "Følges av en fast kollega de første ukene",
-                        adaptationPossibilities: "Kan starte med korte dager og øke gradvis"), existing: nil)
-                    analyses += 1
-                }
-                if i < 6 || i % 5 == 0 {
-                    _ = try await mentors.create(.init(employerID: try employer.requireID(), name: Self.people[(i * 3 + 7 + officeIndex) % Self.people.count],
-                                                       position: [.colleague, .ownerOrManager, .departmentManager, .hr][i % 4], phone: "4\(String(format: "%07d", 2_000_000 + i * 7_717))", email: nil),
-                                                 officeID: officeID, isDemo: true)
+            // Wished industries on the open demo pathways, so job match has something to suggest.
+            let wishes: [[Industry]] = [[.g, .i], [.h, .c], [.q, .p], [.i], [.f, .h]]
+            let open = try await Pathway.query(on: db).filter(\.$office.$id == officeID).filter(\.$status != .closed).sort(\.$referralDate).all()
+            try await app.write(context: .system) { db, _ in
+                for (n, pathway) in open.enumerated() {
+                    pathway.wishedIndustries = wishes[n % wishes.count]
+                    try await pathway.save(on: db)
                 }
             }
-            try await Mentor.query(on: db).filter(\.$office.$id == officeID).set(\.$isDemo, to: true).update()
             try await seedAgreements(app: app, officeID: officeID, day: day, now: now)
+        }
+    }
+
+    /// The office's register: employers the demo pathways already use get their details, new ones
+    /// fill up to 30. Visits are made only to the new ones, so the demo pathways' stories (one
+    /// placement at a workplace nobody visited) stay as told.
+    private static func seedRegister(officeID: UUID, officeIndex: Int, actorID: UUID, actorName: String, owners: [UUID], now: Date,
+                                     day: @Sendable (Int) -> Date, on db: any Database) async throws {
+        var register = try await Employer.query(on: db).filter(\.$office.$id == officeID).sort(\.$createdAt).sort(\.$name).all()
+        let usedByPathways = Set(register.compactMap(\.id))
+        var index = 0
+        while register.count < perOffice {
+            let trade = trades[(index + officeIndex) % trades.count]
+            let place = places[(index / trades.count * 5 + index + officeIndex * 3) % places.count]
+            let name = "\(place) \(trade.0)"
+            index += 1
+            guard !register.contains(where: { $0.nameKey == Employer.nameKey(name) }) else { continue }
+            let employer = Employer()
+            employer.$office.id = officeID
+            employer.name = name
+            employer.nameKey = Employer.nameKey(name)
+            employer.cooperationStatus = .new
+            employer.isDemo = true
+            employer.createdAt = day(400)
+            employer.$createdBy.id = actorID
+            try await employer.create(on: db)
+            register.append(employer)
+        }
+        let reasons = ["Ringte og avtalte et besøk", "Møtte daglig leder – ønsker å høre mer", "Første kandidat er i arbeidstrening",
+                       "Sesongstopp – tar opp igjen etter nyttår", "Ingen ledige oppgaver nå"]
+        for (i, employer) in register.enumerated() {
+            let employerID = try employer.requireID()
+            let trade = trades.first { employer.name.hasSuffix($0.0) } ?? trades[i % trades.count]
+            employer.orgnr = OrganisationNumber.synthetic(officeIndex * 100_000 + i * 7_919 + 11)
+            employer.industry = trade.1
+            employer.size = sizes[i % sizes.count]
+            employer.address = "Demoveien \(i + 1)"
+            employer.municipality = officeIndex == 0 ? "Nordby" : "Sørvik"
+            employer.$owner.id = owners.isEmpty ? nil : owners[i % owners.count]
+            employer.isDemo = true
+            // Cooperation: most are in dialogue or cooperating; a few paused or ended.
+            let path: [CooperationStatus] = switch i % 10 {
+            case 0, 1, 2, 3: [.contacted, .inDialogue, .cooperating]
+            case 4, 5: [.contacted, .inDialogue]
+            case 6: [.contacted]
+            case 7: [.contacted, .inDialogue, .cooperating, .paused]
+            case 8: [.contacted, .ended]
+            default: []
+            }
+            var from = employer.cooperationStatus
+            for (step, status) in path.enumerated() where from.allowedNext.contains(status) {
+                let change = EmployerStatusChange()
+                change.$employer.id = employerID
+                change.fromStatus = from
+                change.toStatus = status
+                change.changedOn = day(200 - step * 40 - i)
+                change.reason = status == .paused ? reasons[3] : status == .ended ? reasons[4] : reasons[min(step, 2)]
+                change.recordedAt = now
+                change.$recordedBy.id = actorID
+                try await change.create(on: db)
+                from = status
+            }
+            employer.cooperationStatus = from
+            try await employer.save(on: db)
+
+            let person = people[(i + officeIndex * 5) % people.count]
+            let contact = EmployerContact()
+            contact.$employer.id = employerID
+            contact.name = person
+            contact.role = i % 3 == 0 ? "Daglig leder" : "Avdelingsleder"
+            contact.phone = "9\(String(format: "%07d", 1_000_000 + i * 3_571 + officeIndex * 17))"
+            contact.createdAt = now
+            contact.$createdBy.id = actorID
+            try await contact.create(on: db)
+            if i % 4 == 0 {
+                let note = EmployerNote()
+                note.$employer.id = employerID
+                note.text = "Liker å bli ringt før kl. 10. Spør etter \(person.split(separator: " ").first!)."
+                note.writtenAt = now
+                note.$writtenBy.id = actorID
+                try await note.create(on: db)
+            }
+            if path.count >= 2, !usedByPathways.contains(employerID) {
+                let visit = EmployerVisit()
+                visit.$employer.id = employerID
+                visit.visitedOn = day(150 - i)
+                visit.visitors = actorName
+                visit.purpose = "Bli kjent med arbeidsplassen og oppgavene"
+                visit.recordedAt = now
+                visit.$recordedBy.id = actorID
+                try await visit.create(on: db)
+            }
+            if path.count >= 2 || i < 6 {
+                let analysis = JobAnalysis()
+                analysis.$employer.id = employerID
+                analysis.createdAt = now
+                analysis.$createdBy.id = actorID
+                analysis.apply(.init(
+                    role: trade.2, tasks: trade.3, physicalDemands: i % 2 == 0 ? "Mye stående arbeid, noen tunge løft" : "Lett fysisk arbeid",
+                    socialDemands: "Samarbeid i et lite team; kort kundekontakt", languageRequirement: trade.4, hoursPerWeek: [20, 30, 37, 15][i % 4],
+                    psychosocialEnvironment: "Rolig arbeidsplass med faste kolleger", trainingRoutines: "Følges av en fast kollega de første ukene",
+                    adaptationPossibilities: "Kan starte med korte dager og øke gradvis"))
+                try await analysis.create(on: db)
+            }
+            if i < 6 || i % 5 == 0 {
+                let mentor = Mentor()
+                mentor.$office.id = officeID
+                mentor.$employer.id = employerID
+                mentor.name = people[(i * 3 + 7 + officeIndex) % people.count]
+                mentor.position = [.colleague, .ownerOrManager, .departmentManager, .hr][i % 4]
+                mentor.phone = "4\(String(format: "%07d", 2_000_000 + i * 7_717))"
+                mentor.isDemo = true
+                mentor.createdAt = now
+                mentor.$createdBy.id = actorID
+                try await mentor.create(on: db)
+            }
         }
     }
 

@@ -104,14 +104,8 @@ struct EmployerController {
     private func submit(_ req: Request, formID: String, values: [String: String], flash: Flash = .saved, anchor: String = "",
                         _ perform: (Employer) async throws -> Void) async throws -> Response {
         let employer = try await req.openEmployer()
-        do {
-            try await perform(employer)
-        } catch let problem as ProblemError where !problem.fields.isEmpty {
-            var page = EmployerPage(req: req, employer: employer)
-            page.failed = (formID, values, FormErrors(problem.fields, req))
-            return try await page.render(status: .unprocessableEntity)
-        }
-        return req.redirect(to: "/virksomheter/\(try employer.requireID())?melding=\(flash.rawValue)\(anchor)", redirectType: .normal)
+        return try await req.submitForm(formID, values: values, done: "/virksomheter/\(try employer.requireID())?melding=\(flash.rawValue)\(anchor)",
+                                        page: { EmployerPage(req: req, employer: employer) }) { try await perform(employer) }
     }
 
     func update(req: Request) async throws -> Response {

@@ -3,7 +3,7 @@ import Vapor
 
 /// Builds one employer's page. Candidate names appear only for the viewer's own pathways; other
 /// agreements at the employer are counted, not named.
-struct EmployerPage {
+struct EmployerPage: MultiFormPage {
     let req: Request
     let employer: Employer
     /// The form that failed: its id, the text typed and the errors.
@@ -84,11 +84,6 @@ struct EmployerPage {
         var noteForm: [FormView]
         var visitForm: [FormView]
         var mentorForm: [FormView]
-    }
-
-    private func builder(_ id: String, action: String, defaults: [String: String] = [:]) -> FormBuilder {
-        let values = failed?.id == id ? failed!.values : defaults
-        return FormBuilder(req, id: id, action: action, values: values, errors: failed?.id == id ? failed!.errors : .init())
     }
 
     func render(status: HTTPStatus = .ok) async throws -> Response {

@@ -24,25 +24,11 @@ extension Request {
 
 /// Every change to the employer register, shared by pages, API and demo data. Each change and
 /// its audit entry are written in one transaction.
-struct EmployerService {
+struct EmployerService: WritingService {
     let app: Application
     let context: AuditContext
     let actorID: UUID
     let now: Date
-
-    init(req: Request) throws {
-        app = req.application
-        context = req.auditContext
-        actorID = try req.requirePrincipal().userID
-        now = req.now
-    }
-
-    init(app: Application, context: AuditContext, actorID: UUID, now: Date) {
-        self.app = app
-        self.context = context
-        self.actorID = actorID
-        self.now = now
-    }
 
     /// People who may own an employer relation: the office's market contacts and counselors.
     static func possibleOwners(officeID: UUID, on db: any Database) async throws -> [User] {
@@ -68,7 +54,7 @@ struct EmployerService {
 
     private func duplicateCheck(_ valid: EmployerRules.Valid, officeID: UUID, except: UUID?, on db: any Database) async throws {
         var query = Employer.query(on: db).filter(\.$office.$id == officeID).group(.or) { group in
-            group.filter(\.$nameKey == SearchText.folded(valid.name))
+            group.filter(\.$nameKey == Employer.nameKey(valid.name))
             if let orgnr = valid.orgnr { group.filter(\.$orgnr == orgnr) }
         }
         if let except { query = query.filter(\.$id != except) }
@@ -96,7 +82,7 @@ struct EmployerService {
 
     private func apply(_ valid: EmployerRules.Valid, to employer: Employer) {
         employer.name = valid.name
-        employer.nameKey = SearchText.folded(valid.name)
+        employer.nameKey = Employer.nameKey(valid.name)
         employer.orgnr = valid.orgnr
         employer.industry = valid.industry
         employer.size = valid.size

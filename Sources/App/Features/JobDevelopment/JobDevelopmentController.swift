@@ -11,14 +11,8 @@ struct JobDevelopmentController {
     private func submit(_ req: Request, formID: String, values: [String: String], flash: Flash = .saved, anchor: String,
                         _ perform: (OpenedPathway) async throws -> Void) async throws -> Response {
         let opened = try await req.openPathway(needs: .full)
-        do {
-            try await perform(opened)
-        } catch let problem as ProblemError where !problem.fields.isEmpty {
-            var page = PathwayJobsPage(req: req, opened: opened)
-            page.failed = (formID, values, FormErrors(problem.fields, req))
-            return try await page.render(status: .unprocessableEntity)
-        }
-        return req.redirect(to: "/forlop/\(opened.id.uuidString)/jobb?melding=\(flash.rawValue)\(anchor)", redirectType: .normal)
+        return try await req.submitForm(formID, values: values, done: "/forlop/\(opened.id.uuidString)/jobb?melding=\(flash.rawValue)\(anchor)",
+                                        page: { PathwayJobsPage(req: req, opened: opened) }) { try await perform(opened) }
     }
 
     struct ApproachForm: Content {

@@ -3,7 +3,7 @@ import Vapor
 
 /// The pathway's job page: job development (employer contacts and the days to the first one),
 /// job match, mentors and agreements. Shows personal data, so a rendering is audited.
-struct PathwayJobsPage {
+struct PathwayJobsPage: MultiFormPage {
     let req: Request
     let opened: OpenedPathway
     var failed: (id: String, values: [String: String], errors: FormErrors)?
@@ -70,10 +70,6 @@ struct PathwayJobsPage {
         var mentorForm: [FormView]
         var agreements: [AgreementItem]
         var agreementForm: [FormView]
-    }
-
-    private func builder(_ id: String, action: String, defaults: [String: String] = [:]) -> FormBuilder {
-        FormBuilder(req, id: id, action: action, values: failed?.id == id ? failed!.values : defaults, errors: failed?.id == id ? failed!.errors : .init())
     }
 
     func render(status: HTTPStatus = .ok) async throws -> Response {

@@ -43,25 +43,11 @@ enum MentorRules {
     }
 }
 
-struct MentorService {
+struct MentorService: WritingService {
     let app: Application
     let context: AuditContext
     let actorID: UUID
     let now: Date
-
-    init(req: Request) throws {
-        app = req.application
-        context = req.auditContext
-        actorID = try req.requirePrincipal().userID
-        now = req.now
-    }
-
-    init(app: Application, context: AuditContext, actorID: UUID, now: Date) {
-        self.app = app
-        self.context = context
-        self.actorID = actorID
-        self.now = now
-    }
 
     func create(_ valid: MentorRules.ValidMentor, officeID: UUID, isDemo: Bool = false) async throws -> Mentor {
         let mentor = Mentor()

@@ -31,26 +31,11 @@ extension Request {
 
 /// Every change to a pathway, shared by pages, API and demo data. Each change, the re-evaluation
 /// of the pathway's criteria and the audit entry are written in one transaction.
-struct PathwayService {
+struct PathwayService: WritingService {
     let app: Application
     let context: AuditContext
     let actorID: UUID
     let now: Date
-
-    init(req: Request) throws {
-        let principal = try req.requirePrincipal()
-        app = req.application
-        context = req.auditContext
-        actorID = principal.userID
-        now = req.now
-    }
-
-    init(app: Application, context: AuditContext, actorID: UUID, now: Date) {
-        self.app = app
-        self.context = context
-        self.actorID = actorID
-        self.now = now
-    }
 
     private var catalog: MethodModelCatalog { app.samskap.methodModels }
 
@@ -126,7 +111,7 @@ struct PathwayService {
     /// The office's employer of that name (letter case, spacing and æøå spelling aside), or a new one.
     /// The unique (office, name key) index keeps two parallel requests from creating it twice.
     static func employer(named name: String, officeID: UUID, by: UUID?, at: Date, on db: any Database) async throws -> UUID {
-        let key = SearchText.folded(name)
+        let key = Employer.nameKey(name)
         let find = { try await Employer.query(on: db).filter(\.$office.$id == officeID).filter(\.$nameKey == key).first() }
         if let match = try await find() { return try match.requireID() }
         let employer = Employer()
