@@ -77,6 +77,7 @@ enum Migrations {
         M0006_CreateCandidates(),
         M0007_CreatePathways(),
         M0008_CreateEmployerRegister(),
+        M0009_CreateFollowUp(),
     ]
 
     static func register(on app: Application) {

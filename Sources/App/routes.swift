@@ -21,6 +21,8 @@ func routes(_ app: Application) throws {
     let employers = EmployerController()
     let jobs = JobDevelopmentController()
     let agreements = AgreementController()
+    let followUp = FollowUpController()
+    let officeFollowUp = OfficeFollowUpController()
 
     // Open to anyone.
     let open = app.access(.web(.anyone))
@@ -41,6 +43,8 @@ func routes(_ app: Application) throws {
     staff.get("meg", use: account.show)
     staff.post("meg", "innstillinger", use: account.savePreferences)
     staff.post("meg", "tokens", ":tokenID", "trekk-tilbake", use: account.revokeToken)
+    staff.post("meg", "kalender", use: account.createCalendarFeed)
+    staff.post("meg", "kalender", "trekk-tilbake", use: account.revokeCalendarFeed)
     staff.get("kontor", use: offices.mine)
     staff.get("kontorer", ":officeID", use: offices.byID)
 
@@ -103,6 +107,16 @@ func routes(_ app: Application) throws {
     office.post("avtaler", ":agreementID", "forleng", use: agreements.extend)
     office.post("avtaler", ":agreementID", "annuller", use: agreements.annul)
 
+    // Follow-up: contacts, meetings (`/moter/{id}` or `/moter/{id}.ics`), and snoozing an alert.
+    office.get("forlop", ":pathwayID", "oppfolging", use: followUp.show)
+    office.post("forlop", ":pathwayID", "oppfolging", "kontakter", use: followUp.addContact)
+    office.post("forlop", ":pathwayID", "oppfolging", "moter", use: followUp.planMeeting)
+    office.get("moter", ":meeting", use: followUp.meeting)
+    office.post("moter", ":meeting", "referat", use: followUp.writeMinutes)
+    office.post("moter", ":meeting", "endre", use: followUp.updateMeeting)
+    office.post("moter", ":meeting", "avlys", use: followUp.cancelMeeting)
+    office.post("varsler", ":alertID", "utsett", use: followUp.snooze)
+
     // Office leaders: the overview without names, and a reasoned look at one counselor's candidates.
     let officeLeaders = app.access(.web(.anyOf([.leder])))
     officeLeaders.get("kontor", "oversikt", use: overview.show)
@@ -110,6 +124,10 @@ func routes(_ app: Application) throws {
     officeLeaders.post("kontor", "oversikt", "veiledere", ":userID", use: overview.openPortfolio)
     officeLeaders.get("kontor", "oversikt", "veiledere", ":userID", use: overview.counselorPortfolio)
     officeLeaders.get("kontor", "kvalitet", use: quality.show)
+    officeLeaders.get("kontor", "oppfolging", use: officeFollowUp.show)
+    officeLeaders.post("kontor", "oppfolging", "dager", use: officeFollowUp.saveDays)
+    officeLeaders.post("kontor", "oppfolging", "ord", use: officeFollowUp.addTerm)
+    officeLeaders.post("kontor", "oppfolging", "ord", ":termID", "fjern", use: officeFollowUp.removeTerm)
 
     // Leaders and admins.
     let leaders = app.access(.web(.anyOf([.admin, .leder])))
@@ -143,6 +161,10 @@ func routes(_ app: Application) throws {
     PathwayAPIRoutes.register(staff: app.access(.api(.anyOf(Access.officeRoles))).grouped("api", "v1"))
     EmployerAPIRoutes.register(staff: app.access(.api(.anyOf(Access.officeRoles))).grouped("api", "v1"))
     AgreementAPIRoutes.register(staff: app.access(.api(.anyOf(Access.officeRoles))).grouped("api", "v1"))
+    FollowUpAPIRoutes.register(staff: app.access(.api(.anyOf(Access.officeRoles))).grouped("api", "v1"))
+    TrainingPlanRoutes.register(office: office, api: app.access(.api(.anyOf(Access.officeRoles))).grouped("api", "v1"))
+    // A private calendar feed: its token is the credential (calendar programs send no other).
+    app.access(.api(.anyone)).grouped("api", "v1").get("calendar", ":token", use: CalendarFeeds.serve)
     CandidateAPIRoutes.register(
         staff: app.access(.api(.anyOf(Access.officeRoles))).grouped("api", "v1"),
         leaders: app.access(.api(.anyOf([.leder]))).grouped("api", "v1")

@@ -124,7 +124,21 @@ def pathway_page(browser, label, candidate_path):
     assert len(current) == 1, "exactly one current step in the step bar"
     assert browser.find_elements(By.CSS_SELECTOR, ".criterion .risk"), "risk texts are shown next to the criteria"
     assert browser.find_element(By.ID, "event-type").is_displayed(), "the event form is there"
+    pathway = browser.current_url.replace(BASE, "")
+    follow_up(browser, label, pathway)
+    browser.get(BASE + pathway)
     jobs_and_employers(browser, label)
+
+
+def follow_up(browser, label, pathway):
+    """The start page's alerts, the pathway's follow-up page, a held meeting and its calendar link."""
+    check_page(browser, "/", label, "start-alerts", "Trenger oppfølging")
+    check_page(browser, pathway + "/oppfolging", label, "follow-up", "Kontakter")
+    assert browser.find_element(By.ID, "kontakt-channel").is_displayed(), "the contact form is there"
+    meetings = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#moter a[href^='/moter/'], #moter a[href*='/moter/']")]
+    assert meetings, "the demo pathway has meetings"
+    check_page(browser, meetings[-1].replace(BASE, ""), label, "meeting", "Referat")
+    assert browser.find_elements(By.CSS_SELECTOR, "a[href$='.ics']"), "the meeting has a calendar file"
 
 
 def jobs_and_employers(browser, label):
@@ -155,6 +169,7 @@ def leader_overview(browser, label):
     WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
     check_page(browser, "/kontor/oversikt", label, "overview", "Viktor Veileder")
     check_page(browser, "/kontor/kvalitet", label, "quality", "Kvalitetskriterier på kontoret")
+    check_page(browser, "/kontor/oppfolging", label, "office-follow-up", "Ordliste for klarspråk")
     check_page(browser, "/metodemodeller", label, "models", "Snart Ansatt")
     browser.find_element(By.LINK_TEXT, "Snart Ansatt").click()
     WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))

@@ -83,6 +83,6 @@ struct DailyJobCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let result = try await PathwayDailyJob(app: app).run(now: app.samskap.clock.now())
-        context.console.print("\(result.pathways) forløp vurdert på nytt; \(result.nowOverdue) kriterier er nå forfalt i dem. \(result.agreements) avtaler har startet eller sluttet siden sist.")
+        context.console.print("\(result.pathways) forløp vurdert på nytt; \(result.nowOverdue) kriterier er nå forfalt i dem. \(result.agreements) avtaler har startet eller sluttet siden sist; varslene i \(result.alerts) forløp er oppdatert.")
     }
 }

@@ -13,6 +13,10 @@ public final class Office: Model, @unchecked Sendable {
     /// How many candidates in hybrid follow-up each counselor is expected to have (premise 1).
     @Field(key: "hybrid_min") public var hybridMin: Int
     @Field(key: "hybrid_max") public var hybridMax: Int
+    /// Days without contact with mentor or employer during a placement before "trenger oppfølging".
+    @Field(key: "no_contact_alert_days") public var noContactAlertDays: Int
+    /// The office has edited its plain-language word list; until then the default list applies.
+    @Field(key: "plain_language_custom") public var plainLanguageCustom: Bool
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
@@ -25,5 +29,7 @@ public final class Office: Model, @unchecked Sendable {
         self.isDemo = isDemo
         self.hybridMin = 2
         self.hybridMax = 5
+        self.noContactAlertDays = 30
+        self.plainLanguageCustom = false
     }
 }

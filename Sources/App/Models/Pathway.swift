@@ -38,6 +38,8 @@ public final class Pathway: Model, @unchecked Sendable {
     @OptionalField(key: "updated_at") public var updatedAt: Date?
     /// NACE section letters, comma separated, for job matching.
     @OptionalField(key: "wished_industries") public var wishedIndustriesText: String?
+    /// When a time-based alert condition of this pathway turns next (`AlertStore`).
+    @OptionalField(key: "alerts_check_at") public var alertsCheckAt: Date?
 
     public init() {}
 

@@ -43,13 +43,14 @@ struct TestApp {
 }
 
 /// Runs `body` against a migrated app. With `demo`, the demo offices and users exist
-/// (password `TestApp.demoPassword`).
+/// (password `TestApp.demoPassword`): the database is a copy of one seeded once per test run
+/// (`DemoTemplate`), so each test starts from the same demo data without seeding it again.
 func withTestApp(
     demo: Bool = true,
     configure adjust: (inout AppConfig) -> Void = { _ in },
     _ body: (TestApp) async throws -> Void
 ) async throws {
-    let database = try await TestDatabase.make()
+    let database = try await (demo ? TestDatabase.makeSeeded() : TestDatabase.make())
     let app = try await Application.make(.testing)
     app.directory = DirectoryConfiguration(workingDirectory: TestApp.packageRoot)
     app.logger.logLevel = .warning
@@ -60,7 +61,6 @@ func withTestApp(
         try await App.configure(app, config: config, clock: clock)
         app.fluent.migrationLogLevel = .debug
         try await Startup.migrate(app)
-        if demo { _ = try await DemoSeeder(app: app).run() }
         try await body(TestApp(app: app, clock: clock, database: database))
     } catch {
         try? await app.asyncShutdown()

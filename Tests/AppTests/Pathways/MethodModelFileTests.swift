@@ -51,7 +51,9 @@ struct MethodModelShippedFileTests {
         #expect(model.step("samarbeid-kontoret")?.scope == .office)
         #expect(model.steps.filter { $0.scope == .office }.map(\.id) == ["samarbeid-kontoret"])
         #expect(model.pathwaySteps.count == 6)
-        #expect(model.checkedCriteria.map(\.id) == ["I3", "I6", "III1", "V10"])
+        // V8 is checked from version 2: a status or evaluation meeting with minutes every month of a placement.
+        #expect(model.version == 2)
+        #expect(model.checkedCriteria.map(\.id) == ["I3", "I6", "III1", "V8", "V10"])
     }
 
     @Test("Tromsøpakken: activities per step, what/how/who in every row, seven rules")

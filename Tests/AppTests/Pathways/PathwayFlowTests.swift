@@ -255,7 +255,7 @@ struct PathwayFlowTests {
             let candidateID = try await CandidateFixture.register(browser, CandidateFixture.fields(fnr: CandidateFixture.fnr()))
             let form = try await browser.get("/kandidater/\(candidateID)/forlop/ny")
             #expect(form.status == .ok)
-            #expect(form.text.contains("Snart Ansatt (versjon 1)"))
+            #expect(form.text.contains("Snart Ansatt (versjon 2)"))
             let hostile = "<script>alert('x')</script> \"æøå\""
             var response = try await browser.post("/kandidater/\(candidateID)/forlop", [("methodModel", "not-a-uuid"), ("referralDate", "2026-02-30"), ("referrer", hostile)])
             #expect(response.status == .unprocessableEntity)

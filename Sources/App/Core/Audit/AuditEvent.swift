@@ -132,6 +132,23 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, ExpressibleBySt
     public static let agreementApproved: AuditAction = "agreement.approved"
     public static let agreementExtended: AuditAction = "agreement.extended"
     public static let agreementAnnulled: AuditAction = "agreement.annulled"
+    public static let contactRecorded: AuditAction = "followup.contact_recorded"
+    public static let contactsRead: AuditAction = "followup.contacts_read"
+    public static let meetingCreated: AuditAction = "meeting.created"
+    public static let meetingRead: AuditAction = "meeting.read"
+    public static let meetingUpdated: AuditAction = "meeting.updated"
+    public static let meetingMinutesWritten: AuditAction = "meeting.minutes_written"
+    public static let meetingCancelled: AuditAction = "meeting.cancelled"
+    public static let calendarFeedCreated: AuditAction = "calendar.feed_created"
+    public static let calendarFeedRevoked: AuditAction = "calendar.feed_revoked"
+    public static let calendarFeedRead: AuditAction = "calendar.feed_read"
+    public static let trainingPlanRead: AuditAction = "training_plan.read"
+    public static let trainingGoalSaved: AuditAction = "training_plan.goal_saved"
+    public static let languagePlanSaved: AuditAction = "training_plan.language_plan_saved"
+    public static let languageObservationRecorded: AuditAction = "training_plan.observation_recorded"
+    public static let alertsRead: AuditAction = "alert.list_read"
+    public static let alertSnoozed: AuditAction = "alert.snoozed"
+    public static let plainLanguageUpdated: AuditAction = "office.plain_language_updated"
 
     public static let auditSearched: AuditAction = "audit.searched"
     public static let backupTaken: AuditAction = "system.backup"
@@ -150,6 +167,9 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, ExpressibleBySt
         .employerCreated, .employerUpdated, .employerStatusChanged, .employerContactAdded, .employerContactRemoved, .employerNoteAdded,
         .employerVisitRecorded, .jobAnalysisSaved, .pathwayUpdated, .mentorCreated, .pathwayMentorLinked, .pathwayMentorEnded, .employerApproachRecorded,
         .agreementCreated, .agreementRead, .agreementUpdated, .agreementApproved, .agreementExtended, .agreementAnnulled,
+        .contactRecorded, .contactsRead, .meetingCreated, .meetingRead, .meetingUpdated, .meetingMinutesWritten, .meetingCancelled,
+        .calendarFeedCreated, .calendarFeedRevoked, .calendarFeedRead, .trainingPlanRead, .trainingGoalSaved, .languagePlanSaved,
+        .languageObservationRecorded, .alertsRead, .alertSnoozed, .plainLanguageUpdated,
         .auditSearched, .backupTaken, .demoSeeded,
     ]
 

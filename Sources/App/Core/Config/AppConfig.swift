@@ -63,6 +63,9 @@ public struct AppConfig: Sendable {
     /// Holiday pay, pension and employer tax added to a mentor's wage in the mentor subsidy:
     /// `SAMSKAP_MENTOR_HOLIDAY_PAY_PERCENT`, `…_PENSION_PERCENT`, `…_EMPLOYER_TAX_PERCENT` (defaults 12, 2, 14.1).
     public var subsidyRates: SubsidyRates = .standard
+    /// The address people reach Samskap at (`SAMSKAP_PUBLIC_URL`, e.g. https://samskap.nav.example),
+    /// for links that leave the browser, such as calendar feeds. Without it, the request's host is used.
+    public var publicBaseURL: String?
 
     public init(
         database: DatabaseLocation = .sqlite(path: DatabaseLocation.defaultSQLitePath),
@@ -111,6 +114,12 @@ public struct AppConfig: Sendable {
                 throw ConfigError.invalid(name, "må være en prosentsats mellom 0 og 100, for eksempel 14.1")
             }
             config.subsidyRates[keyPath: path] = percent / 100
+        }
+        if let raw = env["SAMSKAP_PUBLIC_URL"], !raw.isEmpty {
+            guard let url = URL(string: raw), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+                throw ConfigError.invalid("SAMSKAP_PUBLIC_URL", "må være en full adresse, for eksempel https://samskap.example.no")
+            }
+            config.publicBaseURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
         }
         if let password = env["SAMSKAP_DEMO_PASSWORD"], !password.isEmpty {
             guard password.count >= PasswordPolicy.minimumLength else {

@@ -34,4 +34,15 @@ enum DisplayDate {
         guard text.count == 10 else { return nil }
         return formatter("yyyy-MM-dd").date(from: text)
     }
+
+    /// `HH:mm` for an HTML time input.
+    static func timeInput(_ date: Date) -> String {
+        formatter("HH:mm").string(from: date)
+    }
+
+    /// Parses a day (`yyyy-MM-dd`) and a time (`HH:mm`) in Norwegian time.
+    static func parseDayTime(_ day: String, _ time: String) -> Date? {
+        guard day.count == 10, time.count == 5 else { return nil }
+        return formatter("yyyy-MM-dd HH:mm").date(from: "\(day) \(time)")
+    }
 }

@@ -59,6 +59,20 @@ enum Flash: String, CaseIterable {
     case agreementApproved = "avtale-godkjent"
     case agreementExtended = "avtale-forlenget"
     case agreementAnnulled = "avtale-annullert"
+    case contactRecorded = "kontakt-logget"
+    case meetingCreated = "mote-opprettet"
+    case meetingUpdated = "mote-endret"
+    case minutesWritten = "referat-skrevet"
+    case minutesWrittenNoNext = "referat-skrevet-uten-neste"
+    case meetingCancelled = "mote-avlyst"
+    case goalSaved = "delmal-lagret"
+    case languagePlanSaved = "sprakplan-lagret"
+    case observationSaved = "observasjon-lagret"
+    case alertSnoozed = "varsel-utsatt"
+    case feedCreated = "kalender-opprettet"
+    case feedRevoked = "kalender-trukket"
+    case plainLanguageSaved = "klarsprak-lagret"
+    case followUpSettingsSaved = "oppfolging-lagret"
 
     var messageKey: String { "flash.\(rawValue)" }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The UI's texts in bokmål and English, from `Resources/Strings/{nb,en}.json`.
+/// The UI's texts in bokmål and English, from `Resources/Strings/{nb,en}.json` and `Resources/Strings/{nb,en}/*.json`.
 public struct StringTables: Sendable {
     public static let locales = ["nb", "en"]
     public static let defaultLocale = "nb"
@@ -11,21 +11,35 @@ public struct StringTables: Sendable {
         self.tables = tables
     }
 
-    /// Loads every locale; a missing or malformed file stops the app at start.
+    /// Loads every locale: `{locale}.json` and, merged into it, every `{locale}/*.json` (one file
+    /// per feature). A missing or malformed file, or a key defined twice, stops the app at start.
     public static func load(from directory: String) throws -> StringTables {
         var tables: [String: [String: String]] = [:]
         for locale in locales {
             let path = directory + "/" + locale + ".json"
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw StringTableError.missingFile(path)
+            guard FileManager.default.fileExists(atPath: path) else { throw StringTableError.missingFile(path) }
+            var table = try read(path)
+            let parts = ((try? FileManager.default.contentsOfDirectory(atPath: directory + "/" + locale)) ?? [])
+                .filter { $0.hasSuffix(".json") }.sorted()
+            for part in parts {
+                let partPath = directory + "/" + locale + "/" + part
+                for (key, value) in try read(partPath) {
+                    guard table[key] == nil else { throw StringTableError.malformed(partPath, "\(key) is defined twice") }
+                    table[key] = value
+                }
             }
-            do {
-                tables[locale] = try JSONDecoder().decode([String: String].self, from: data)
-            } catch {
-                throw StringTableError.malformed(path, String(describing: error))
-            }
+            tables[locale] = table
         }
         return StringTables(tables: tables)
+    }
+
+    private static func read(_ path: String) throws -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw StringTableError.missingFile(path) }
+        do {
+            return try JSONDecoder().decode([String: String].self, from: data)
+        } catch {
+            throw StringTableError.malformed(path, String(describing: error))
+        }
     }
 
     /// The text for `key`, with `{0}`, `{1}` … replaced by `args`. Falls back to bokmål, then to the key.

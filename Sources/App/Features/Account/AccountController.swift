@@ -19,6 +19,12 @@ struct AccountController {
         var roles: String
         var locale: String
         var tokens: [TokenRow]
+        /// Office staff have a calendar feed of their meetings.
+        var showCalendar: Bool
+        var calendarActiveSince: String?
+        var calendarLastUsed: String?
+        /// The feed's address, shown once, right after it was made (only its digest is kept).
+        var calendarURL: String?
     }
 
     struct PreferencesForm: Content {
@@ -26,7 +32,12 @@ struct AccountController {
     }
 
     func show(req: Request) async throws -> Response {
+        try await render(req: req, calendarURL: nil)
+    }
+
+    private func render(req: Request, calendarURL: String?) async throws -> Response {
         let principal = try req.requirePrincipal()
+        let feed = try await CalendarFeeds.active(for: principal.userID, on: req.db)
         let tokens = try await APIToken.query(on: req.db)
             .filter(\.$user.$id == principal.userID)
             .filter(\.$revokedAt == nil)
@@ -36,7 +47,10 @@ struct AccountController {
             displayName: principal.displayName, username: principal.username, officeName: principal.officeName,
             roles: principal.roles.sorted().map { req.t($0.labelKey) }.joined(separator: ", "),
             locale: principal.locale ?? "",
-            tokens: tokens.map { TokenRow(token: $0, revokeBase: "/meg/tokens") }
+            tokens: tokens.map { TokenRow(token: $0, revokeBase: "/meg/tokens") },
+            showCalendar: principal.officeID != nil && principal.hasAny(Access.officeRoles),
+            calendarActiveSince: feed.map { DisplayDate.dateTime($0.createdAt) }, calendarLastUsed: feed?.lastUsedAt.map(DisplayDate.dateTime),
+            calendarURL: calendarURL
         )
         return try await req.render("account/show", titleKey: "account.title", view)
     }
@@ -54,6 +68,21 @@ struct AccountController {
             audit.record(AuditEvent(.userPreferencesChanged, objectType: AuditObjectType.user, objectID: principal.userID.uuidString, officeID: principal.officeID, detail: "språk: \(locale ?? "nettleser")"))
         }
         return req.redirect(to: "/meg?melding=\(Flash.saved.rawValue)", redirectType: .normal)
+    }
+
+    /// A new private calendar address; an earlier one stops working.
+    func createCalendarFeed(req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        guard principal.officeID != nil, principal.hasAny(Access.officeRoles) else { throw Abort(.notFound) }
+        let token = try await CalendarFeeds.create(for: principal.userID, context: req.auditContext, app: req.application, now: req.now)
+        let base = req.samskap.config.publicBaseURL ?? "\(req.url.scheme ?? "http")://\(req.headers.first(name: .host) ?? "localhost")"
+        return try await render(req: req, calendarURL: "\(base)/api/v1/calendar/\(token).ics")
+    }
+
+    func revokeCalendarFeed(req: Request) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        try await CalendarFeeds.revoke(for: principal.userID, context: req.auditContext, app: req.application, now: req.now)
+        return req.redirect(to: "/meg?melding=\(Flash.feedRevoked.rawValue)#kalender", redirectType: .normal)
     }
 
     func revokeToken(req: Request) async throws -> Response {

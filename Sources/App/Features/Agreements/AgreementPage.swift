@@ -76,6 +76,7 @@ struct AgreementPage: MultiFormPage {
         var annulment: String?
         /// A problem with a form that is not on the page any more (e.g. the agreement was annulled meanwhile).
         var pageError: String?
+        var trainingPlanHref: String
     }
 
     static func kroner(_ amount: Int) -> String {
@@ -177,7 +178,8 @@ struct AgreementPage: MultiFormPage {
             annulment: agreement.annulledOn.map { req.t("agreement.annulled_line", DisplayDate.date($0), req.t(agreement.annulReason?.labelKey ?? "annulment.annet"), agreement.annulNote ?? "") },
             pageError: failed.flatMap { failed in
                 (approveForms + extendForm + annulForm).contains { $0.id == failed.id } ? nil : failed.errors.items.first?.message
-            }
+            },
+            trainingPlanHref: "\(base)/opplaering"
         )
         try await req.audit(.pathway(.agreementRead, opened.pathway, detail: "avtale \(snapshot.id): side"))
         return try await req.render("agreements/show", titleKey: "agreement.title", titleArgs: [req.t(agreement.type.labelKey), opened.candidate.candidate.firstName], view, status: httpStatus)

@@ -291,9 +291,14 @@ enum AgreementEvents {
         }
         agreement.eventsDueAt = AgreementTimeline.nextChange(approved: snapshot.approved, annulled: agreement.annulledOn != nil, now: now)
         try await agreement.save(on: db)
-        if changed, let pathway = try await Pathway.find(agreement.$pathway.id, on: db),
+        // Criteria change only with the events; the alerts also with the period and the approvals.
+        if let pathway = try await Pathway.find(agreement.$pathway.id, on: db),
            let record = try await MethodModelRecord.find(pathway.$methodModel.id, on: db) {
-            try await PathwayCriteriaStore.refresh(pathwayID: pathway.requireID(), model: try catalog.model(record), on: db, now: now)
+            if changed {
+                try await PathwayCriteriaStore.refresh(pathwayID: pathway.requireID(), model: try catalog.model(record), on: db, now: now)
+            } else {
+                try await AlertStore.refresh(pathwayID: pathway.requireID(), model: try catalog.model(record), on: db, now: now)
+            }
         }
     }
 

@@ -169,6 +169,7 @@ struct CandidateService {
     func startHybrid(_ candidate: Candidate, on date: Date, reason: String) async throws {
         guard !candidate.isHybrid else { throw ProblemError(.conflict, key: "hybrid.error.already") }
         let counselorID = candidate.$counselor.id
+        let (candidateID, now) = (try candidate.requireID(), now)
         try await req.write { db, audit in
             try await Self.recheck(candidate, on: db) { !$0.isHybrid ? nil : "hybrid.error.already" }
             let period = HybridPeriod()
@@ -180,6 +181,7 @@ struct CandidateService {
             candidate.isHybrid = true
             candidate.hybridSince = date
             try await candidate.save(on: db)
+            try await AlertStore.refresh(candidateID: candidateID, catalog: req.samskap.methodModels, on: db, now: now)
             audit.record(.candidate(.candidateHybridStarted, candidate, detail: "grunn: \(reason)"))
         }
     }
@@ -192,6 +194,7 @@ struct CandidateService {
         guard date >= Calendar.oslo.startOfDay(for: period.startedOn) else {
             throw ProblemError.validation([.init("date", "hybrid.error.end_before_start")])
         }
+        let now = now
         try await req.write { db, audit in
             try await Self.recheck(candidate, on: db) { $0.isHybrid ? nil : "hybrid.error.not_hybrid" }
             period.endedOn = date
@@ -200,6 +203,7 @@ struct CandidateService {
             candidate.isHybrid = false
             candidate.hybridSince = nil
             try await candidate.save(on: db)
+            try await AlertStore.refresh(candidateID: candidateID, catalog: req.samskap.methodModels, on: db, now: now)
             audit.record(.candidate(.candidateHybridEnded, candidate, detail: "grunn: \(reason)"))
         }
     }

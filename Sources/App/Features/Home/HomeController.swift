@@ -1,7 +1,7 @@
 import Fluent
 import Vapor
 
-/// The start page: who you are, where you work, and where to go next.
+/// The start page: who you are, where you work, what needs follow-up now, and where to go next.
 struct HomeController {
     struct Link: Encodable, Sendable {
         var href: String
@@ -9,15 +9,28 @@ struct HomeController {
         var description: String
     }
 
+    struct AlertGroup: Encodable, Sendable {
+        var candidateName: String
+        var alerts: [FollowUpPage.AlertItem]
+    }
+
     struct HomeView: Encodable, Sendable {
         var displayName: String
         var officeName: String?
         var officeEnhet: String?
         var colleagueCount: Int?
+        var showAlerts: Bool
+        var alertGroups: [AlertGroup]
+        var alertCount: Int
+        var snoozedCount: Int
         var links: [Link]
     }
 
     func show(req: Request) async throws -> Response {
+        try await render(req: req, failed: nil)
+    }
+
+    func render(req: Request, failed: (id: String, values: [String: String], errors: FormErrors)?, status: HTTPStatus = .ok) async throws -> Response {
         let principal = try req.requirePrincipal()
         var colleagueCount: Int?
         if let officeID = principal.officeID {
@@ -26,12 +39,43 @@ struct HomeController {
                 .filter(\.$isActive == true)
                 .count()
         }
+        // "Trenger oppfølging": the stored alerts of the user's own candidates (kept current on write
+        // and by the daily job; nothing is computed here).
+        var groups: [AlertGroup] = []
+        var count = 0
+        var snoozed = 0
+        let showAlerts = principal.officeID != nil && principal.hasAny(Access.officeRoles)
+        if showAlerts, let officeID = principal.officeID {
+            let all = try await AlertStore.current(for: principal.userID, officeID: officeID, includeSnoozed: true, on: req.db, now: req.now)
+            let open = all.filter { !$0.isSnoozed(now: req.now) }
+            snoozed = all.count - open.count
+            count = open.count
+            let candidates = Dictionary(try await Candidate.query(on: req.db).filter(\.$id ~~ Set(open.map(\.$candidate.id))).all().map { ($0.id!, $0) },
+                                        uniquingKeysWith: { a, _ in a })
+            var order: [UUID] = []
+            var byCandidate: [UUID: [FollowUpPage.AlertItem]] = [:]
+            for alert in open {
+                let id = alert.$candidate.id
+                if byCandidate[id] == nil { order.append(id) }
+                let formID = "utsett-\(alert.id!.uuidString)"
+                let mine = failed?.id == formID ? failed : nil
+                let form = FormBuilder(req, id: formID, action: "/varsler/\(alert.id!.uuidString)/utsett", values: mine?.values ?? [:], errors: mine?.errors ?? .init())
+                byCandidate[id, default: []].append(FollowUpPage.alertItem(alert, req: req, form: form))
+            }
+            groups = order.map { AlertGroup(candidateName: candidates[$0]?.fullName ?? "–", alerts: byCandidate[$0] ?? []) }
+            if count > 0 {
+                try await req.application.audit(Set(open.map(\.$candidate.id)).map {
+                    AuditEvent(.alertsRead, objectType: AuditObjectType.candidate, objectID: $0.uuidString, officeID: officeID, detail: "startsiden")
+                }, context: req.auditContext)
+            }
+        }
         var links: [Link] = []
         func add(_ href: String, _ key: String) {
             links.append(Link(href: href, title: req.t("home.link.\(key).title"), description: req.t("home.link.\(key).description")))
         }
         if principal.officeID != nil, principal.hasAny(Access.officeRoles) { add("/portefolje", "portfolio") }
         if principal.officeID != nil, principal.roles.contains(.leder) { add("/kontor/oversikt", "overview") }
+        if principal.officeID != nil, principal.roles.contains(.leder) { add("/kontor/oppfolging", "followup_settings") }
         if principal.officeID != nil { add("/kontor", "office") }
         if principal.hasAny([.admin, .leder]) { add("/revisjonslogg", "audit") }
         if principal.isAdmin {
@@ -41,8 +85,8 @@ struct HomeController {
         add("/meg", "me")
         let view = HomeView(
             displayName: principal.displayName, officeName: principal.officeName, officeEnhet: principal.officeEnhet,
-            colleagueCount: colleagueCount, links: links
+            colleagueCount: colleagueCount, showAlerts: showAlerts, alertGroups: groups, alertCount: count, snoozedCount: snoozed, links: links
         )
-        return try await req.render("home/index", titleKey: "home.title", view)
+        return try await req.render("home/index", titleKey: "home.title", view, status: status)
     }
 }

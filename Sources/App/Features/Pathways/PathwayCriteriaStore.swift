@@ -52,8 +52,8 @@ enum PathwayCriteriaStore {
         "(pc.resolvable = \(bind: true) AND \(overduePredicate(now: now)))"
     }
 
-    /// Evaluates every checked criterion of the pathway's model over its events and stores the result.
-    /// Runs inside the write transaction that changed the pathway.
+    /// Evaluates every checked criterion of the pathway's model over its events and stores the result,
+    /// then the pathway's alerts. Runs inside the write transaction that changed the pathway.
     static func refresh(pathwayID: UUID, model: MethodModel, on db: any Database, now: Date) async throws {
         // Withdrawn events stay in the timeline but count for nothing.
         let events = try await PathwayEvent.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$withdrawnAt == nil)
@@ -99,6 +99,8 @@ enum PathwayCriteriaStore {
         for chunk in stride(from: 0, to: obligations.count, by: 100).map({ Array(obligations[$0..<min($0 + 100, obligations.count)]) }) {
             try await sql.insert(into: "pathway_criterion_obligations").models(chunk, nilEncodingStrategy: .asNil).run()
         }
+        // The alerts read the criteria just written.
+        try await AlertStore.refresh(pathwayID: pathwayID, model: model, on: db, now: now)
     }
 
     static func load(pathwayID: UUID, on db: any Database) async throws -> [String: Row] {

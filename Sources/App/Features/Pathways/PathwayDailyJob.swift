@@ -13,6 +13,8 @@ struct PathwayDailyJob {
         var nowOverdue: Int
         /// Agreements whose start or end day passed, and whose pathway events were brought in line.
         var agreements: Int = 0
+        /// Pathways whose alerts were brought up to date because a time-based condition turned.
+        var alerts: Int = 0
     }
 
     func run(now: Date, batchSize: Int = 200) async throws -> Result {
@@ -67,9 +69,36 @@ struct PathwayDailyJob {
                 }
             }
         }
-        guard result.pathways + result.agreements + failed > 0 else { return result }
+        // Last the alerts whose conditions turn by time alone (no contact for N days, a first work
+        // day tomorrow, an agreement's last 30 days, a meeting that passed); the pathways above
+        // already had theirs refreshed with their criteria.
+        var alertsSeen = seen
+        while true {
+            let due = try await sql.raw("""
+                SELECT id AS pathway_id FROM pathways
+                WHERE alerts_check_at IS NOT NULL AND alerts_check_at <= \(bind: now)
+                ORDER BY id LIMIT \(literal: batchSize + alertsSeen.count)
+                """).all(decoding: Due.self).map(\.pathway_id).filter { !alertsSeen.contains($0) }
+            if due.isEmpty { break }
+            alertsSeen.formUnion(due)
+            for pathwayID in due {
+                do {
+                    try await app.write(context: .system) { db, _ in
+                        try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
+                        guard let pathway = try await Pathway.find(pathwayID, on: db),
+                              let record = try await MethodModelRecord.find(pathway.$methodModel.id, on: db) else { return }
+                        try await AlertStore.refresh(pathwayID: pathwayID, model: try app.samskap.methodModels.model(record), on: db, now: now)
+                    }
+                    result.alerts += 1
+                } catch {
+                    failed += 1
+                    app.logger.error("Den daglige jobben kunne ikke oppdatere varslene i forløp \(pathwayID): \(String(describing: error))")
+                }
+            }
+        }
+        guard result.pathways + result.agreements + result.alerts + failed > 0 else { return result }
         try await app.audit([AuditEvent(.dailyJobRun, objectType: AuditObjectType.pathway,
-                                        detail: "frister: \(result.pathways) forløp vurdert på nytt, \(result.agreements) avtaler oppdatert"
+                                        detail: "frister: \(result.pathways) forløp vurdert på nytt, \(result.agreements) avtaler oppdatert, varsler i \(result.alerts) forløp"
                                             + (failed > 0 ? ", \(failed) feilet" : ""))], context: .system)
         return result
     }

@@ -110,6 +110,8 @@ struct PathwayPage {
         var today: String
         /// One line about job development, mentors and agreements, linking to the job page.
         var jobsSummary: String
+        var followUpSummary: String
+        var alertCount: Int
         var eventErrors: FormErrors
         var stepErrors: FormErrors
         var closeErrors: FormErrors
@@ -130,6 +132,11 @@ struct PathwayPage {
         let employers = try await Employer.query(on: db).filter(\.$office.$id == pathway.$office.id).sort(\.$name).all()
         let counselor = try await User.find(pathway.$counselor.id, on: db)
         let daysToContact = try await JobDevelopment.daysToFirstContact(pathwayID: pathwayID, referralDate: pathway.referralDate, on: db)
+        let alertCount = try await Alert.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$resolvedAt == nil)
+            .group(.or) { $0.filter(\.$snoozedUntil == nil).filter(\.$snoozedUntil <= now) }.count()
+        let nextMeeting = try await Meeting.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$cancelledAt == nil)
+            .filter(\.$minutesAt == nil).filter(\.$startsAt > now).sort(\.$startsAt).first()
+        let lastContact = try await Contact.query(on: db).filter(\.$pathway.$id == pathwayID).sort(\.$occurredAt, .descending).first()
         let mentorCount = try await PathwayMentor.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$toDate == nil).count()
         let agreementCount = try await Agreement.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$annulledOn == nil).count()
 
@@ -210,6 +217,12 @@ struct PathwayPage {
                 daysToContact.map { req.t("jobs.summary.first_contact", String($0)) } ?? req.t("jobs.summary.no_contact"),
                 req.t("jobs.summary.mentors", String(mentorCount)), req.t("jobs.summary.agreements", String(agreementCount)),
             ].joined(separator: " · "),
+            followUpSummary: [
+                alertCount > 0 ? req.t("followup.summary.alerts", String(alertCount)) : req.t("followup.summary.no_alerts"),
+                nextMeeting.map { req.t("followup.summary.next_meeting", DisplayDate.dateTime($0.startsAt)) } ?? req.t("followup.summary.no_meeting"),
+                lastContact.map { req.t("followup.summary.last_contact", DisplayDate.date($0.occurredAt)) } ?? req.t("followup.summary.no_contact"),
+            ].joined(separator: " · "),
+            alertCount: alertCount,
             eventErrors: eventErrors, stepErrors: stepErrors, closeErrors: closeErrors, statusErrors: statusErrors
         )
         if auditRead {

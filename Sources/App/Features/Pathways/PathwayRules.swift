@@ -36,8 +36,9 @@ enum PathwayRules {
         var closedAt: Date
     }
 
+    /// Trimmed, without NUL characters (PostgreSQL refuses them in text; SQLite would cut the text there).
     static func trimmed(_ text: String?) -> String? {
-        let value = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = (text ?? "").replacingOccurrences(of: "\u{0}", with: "").trimmingCharacters(in: .whitespacesAndNewlines)
         return value.isEmpty ? nil : value
     }
 

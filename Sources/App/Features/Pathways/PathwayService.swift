@@ -183,7 +183,7 @@ struct PathwayService: WritingService {
 
     func setPaused(_ opened: OpenedPathway, paused: Bool, reason: String?) async throws {
         let pathwayID = opened.id
-        let (actorID, now) = (actorID, now)
+        let (actorID, now, model) = (actorID, now, opened.model)
         try await app.write(context: context) { db, audit in
             try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
             guard let pathway = try await Pathway.find(pathwayID, on: db), pathway.status != .closed else {
@@ -194,6 +194,8 @@ struct PathwayService: WritingService {
             pathway.updatedAt = now
             try await pathway.save(on: db)
             try await Self.transition(pathwayID, kind: paused ? .pause : .resume, from: pathway.currentStep, to: pathway.currentStep, reason: reason, by: actorID, at: now, on: db)
+            // A paused pathway has been put on hold on purpose: its alerts rest until it is resumed.
+            try await AlertStore.refresh(pathwayID: pathwayID, model: model, on: db, now: now)
             audit.record(self.audit(.pathwayStatusChanged, pathway, detail: paused ? "pause" : "gjenopptatt"))
         }
     }

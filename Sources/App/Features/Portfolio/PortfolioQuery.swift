@@ -58,10 +58,12 @@ enum PortfolioFilter: Hashable, Sendable {
         case .all: return "1 = 1"
         case .hybrid: return "c.is_hybrid = \(bind: true)"
         case .needsAction:
-            // An open action item that is due, or an overdue quality criterion in an active pathway
-            // (a paused one has been put on hold on purpose; its misses still count on the quality page).
+            // An open action item that is due, an open "trenger oppfølging" alert that is not snoozed,
+            // or an overdue quality criterion in an active pathway (a paused one has been put on hold
+            // on purpose; its misses still count on the quality page).
             return """
                 (EXISTS (SELECT 1 FROM action_items a WHERE a.candidate_id = c.id AND a.resolved_at IS NULL AND a.due_at <= \(bind: now)) \
+                OR \(AlertStore.openPredicate(now: now)) \
                 OR EXISTS (SELECT 1 FROM pathways p JOIN pathway_criteria pc ON pc.pathway_id = p.id \
                 WHERE p.candidate_id = c.id AND p.status = \(bind: Pathway.Status.active.rawValue) AND \(PathwayCriteriaStore.needsActionPredicate(now: now))))
                 """

@@ -1,0 +1,127 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// Keeps the stored alerts of a pathway equal to what `AlertRules` says, inside the transaction
+/// that changed the pathway (and from the daily job when a time-based condition turns). Pages and
+/// the API only read the rows. An alert that no longer holds is resolved — kept, never deleted.
+enum AlertStore {
+    static func refresh(pathwayID: UUID, model: MethodModel, on db: any Database, now: Date) async throws {
+        guard let pathway = try await Pathway.find(pathwayID, on: db),
+              let candidate = try await Candidate.find(pathway.$candidate.id, on: db),
+              let office = try await Office.find(pathway.$office.id, on: db) else { return }
+        let snapshot = try await snapshot(pathway, candidate: candidate, office: office, model: model, on: db)
+        let (wanted, nextCheck) = AlertRules.evaluate(snapshot, now: now)
+        let open = try await Alert.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$resolvedAt == nil).all()
+        var byKey: [String: Alert] = [:]
+        for alert in open where alert.kind.isDerived { byKey["\(alert.kind.rawValue)|\(alert.subject)"] = alert }
+        for item in wanted {
+            let key = "\(item.kind.rawValue)|\(item.subject)"
+            if let alert = byKey.removeValue(forKey: key) {
+                if alert.since != item.since || alert.reasonArgs != item.args {
+                    alert.since = item.since
+                    alert.reasonArgs = item.args
+                    try await alert.save(on: db)
+                }
+            } else {
+                let alert = Alert()
+                alert.$pathway.id = pathwayID
+                alert.$candidate.id = pathway.$candidate.id
+                alert.$office.id = pathway.$office.id
+                alert.kind = item.kind
+                alert.subject = item.subject
+                alert.since = item.since
+                alert.reasonArgs = item.args
+                alert.openedAt = now
+                try await alert.create(on: db)
+            }
+        }
+        for alert in byKey.values {
+            alert.resolvedAt = now
+            try await alert.save(on: db)
+        }
+        if pathway.alertsCheckAt != nextCheck {
+            pathway.alertsCheckAt = nextCheck
+            try await pathway.save(on: db)
+        }
+        try await updateNextMeeting(candidateID: pathway.$candidate.id, on: db, now: now)
+    }
+
+    /// Every open pathway of the candidate (its hybrid status changed).
+    static func refresh(candidateID: UUID, catalog: MethodModelCatalog, on db: any Database, now: Date) async throws {
+        let pathways = try await Pathway.query(on: db).filter(\.$candidate.$id == candidateID).filter(\.$status != .closed).all()
+        for pathway in pathways {
+            guard let record = try await MethodModelRecord.find(pathway.$methodModel.id, on: db) else { continue }
+            try await refresh(pathwayID: pathway.requireID(), model: try catalog.model(record), on: db, now: now)
+        }
+    }
+
+    /// The candidate's next planned meeting, for the portfolio.
+    static func updateNextMeeting(candidateID: UUID, on db: any Database, now: Date) async throws {
+        let next = try await Meeting.query(on: db).filter(\.$candidate.$id == candidateID)
+            .filter(\.$cancelledAt == nil).filter(\.$minutesAt == nil).filter(\.$startsAt > now)
+            .sort(\.$startsAt).first()
+        let hasMeetings = try await Meeting.query(on: db).filter(\.$candidate.$id == candidateID).count() > 0
+        // A candidate without any meeting in Samskap keeps what was registered for them otherwise.
+        guard hasMeetings, let candidate = try await Candidate.find(candidateID, on: db) else { return }
+        if candidate.nextMeetingAt != next?.startsAt {
+            candidate.nextMeetingAt = next?.startsAt
+            try await candidate.save(on: db)
+        }
+    }
+
+    private static func snapshot(_ pathway: Pathway, candidate: Candidate, office: Office, model: MethodModel, on db: any Database) async throws -> AlertRules.Snapshot {
+        let pathwayID = try pathway.requireID()
+        let events = try await PathwayEvent.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$withdrawnAt == nil).all()
+        let workplaceTypes: Set<PathwayEventType> = [.mentorContact, .employerFollowup, .evaluationMeeting, .firstWorkdayContact, .employerVisit]
+        var workplace = events.filter { workplaceTypes.contains($0.type) }.map(\.occurredAt)
+        let meetings = try await Meeting.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$cancelledAt == nil).all()
+        for meeting in meetings where meeting.minutesAt != nil {
+            let roles = Set(meeting.participants.map(\.role))
+            if roles.contains(.mentor) || roles.contains(.employer) { workplace.append(meeting.startsAt) }
+        }
+        let texts = Dictionary(model.criteria.map { ($0.id, $0.text) }, uniquingKeysWith: { first, _ in first })
+        let criteria = try await PathwayCriteriaStore.load(pathwayID: pathwayID, on: db).values
+            .sorted { $0.criterion_id < $1.criterion_id }
+            .map { AlertRules.Criterion(id: $0.criterion_id, text: texts[$0.criterion_id] ?? $0.criterion_id, row: $0) }
+        var agreements: [AlertRules.AgreementFacts] = []
+        for agreement in try await Agreement.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$annulledOn == nil).all() {
+            let snapshot = try await AgreementSnapshot.load(agreement, on: db)
+            guard let approved = snapshot.approved else { continue }
+            agreements.append(.init(id: snapshot.id, type: agreement.type, start: approved.start, end: approved.end, lastExtension: approved.extensions.last))
+        }
+        let followUpSince = max(pathway.referralDate, candidate.hybridSince ?? .distantPast)
+        return AlertRules.Snapshot(
+            pathwayActive: pathway.status == .active,
+            candidateIsHybrid: candidate.isHybrid,
+            followUpSince: followUpSince,
+            noContactDays: office.noContactAlertDays,
+            events: events.map { ($0.type, $0.occurredAt) },
+            workplaceContacts: workplace,
+            criteria: criteria,
+            agreements: agreements,
+            plannedMeetings: meetings.filter { $0.minutesAt == nil }.map(\.startsAt),
+            lastHeldMeeting: meetings.filter { $0.minutesAt != nil }.map(\.startsAt).max()
+        )
+    }
+
+    // MARK: - Reading
+
+    /// The open, not snoozed alerts of the user's own candidates, oldest first.
+    static func current(for userID: UUID, officeID: UUID, includeSnoozed: Bool = false, on db: any Database, now: Date) async throws -> [Alert] {
+        var query = Alert.query(on: db)
+            .join(Candidate.self, on: \Alert.$candidate.$id == \Candidate.$id)
+            .filter(Candidate.self, \.$counselor.$id == userID)
+            .filter(Candidate.self, \.$office.$id == officeID)
+            .filter(\.$resolvedAt == nil)
+        if !includeSnoozed {
+            query = query.group(.or) { $0.filter(\.$snoozedUntil == nil).filter(\.$snoozedUntil <= now) }
+        }
+        return try await query.sort(\.$since).sort(\.$id).all()
+    }
+
+    /// SQL for "the candidate `c` has an open, not snoozed alert", for the portfolio's "trenger handling nå".
+    static func openPredicate(now: Date) -> SQLQueryString {
+        "EXISTS (SELECT 1 FROM alerts al WHERE al.candidate_id = c.id AND al.resolved_at IS NULL AND (al.snoozed_until IS NULL OR al.snoozed_until <= \(bind: now)))"
+    }
+}

@@ -1,0 +1,124 @@
+import Fluent
+import Foundation
+
+/// Advisory plain language: finds NAV jargon ("NAVsk") in text meant for the candidate and
+/// suggests everyday words instead (seed 002). It never blocks saving; it only highlights.
+enum PlainLanguage {
+    struct Finding: Sendable, Hashable {
+        var term: String
+        var suggestion: String
+        var count: Int
+    }
+
+    /// A piece of text, marked when it is a jargon word.
+    struct Segment: Encodable, Sendable {
+        var text: String
+        var suggestion: String?
+    }
+
+    /// The list an office starts with.
+    static let defaults: [PlainLanguageTerm.Entry] = [
+        .init(term: "bruker", suggestion: "du / kandidaten"),
+        .init(term: "ytelse", suggestion: "pengene du får fra NAV"),
+        .init(term: "tiltak", suggestion: "tilbud, for eksempel arbeidstrening"),
+        .init(term: "innsatsgruppe", suggestion: "hvor mye hjelp du får fra NAV"),
+        .init(term: "arbeidsevnevurdering", suggestion: "vurdering av hva du kan jobbe med"),
+        .init(term: "aktivitetsplikt", suggestion: "det du har avtalt å gjøre"),
+        .init(term: "AAP", suggestion: "arbeidsavklaringspenger (skriv ordet helt ut)"),
+        .init(term: "vedtak", suggestion: "avgjørelse"),
+        .init(term: "bistandsbehov", suggestion: "hva du trenger hjelp til"),
+        .init(term: "iverksette", suggestion: "sette i gang"),
+        .init(term: "hjemmel", suggestion: "regel i loven"),
+        .init(term: "arbeidsrettet", suggestion: "som handler om jobb"),
+    ]
+
+    /// Common Norwegian endings, so "brukeren" and "tiltakene" are found, but "brukernavn" is not.
+    private static let endings = "(?:e|en|et|a|er|ere|erne|ene|es|ens|ets|ers|s)?"
+
+    private static func regex(_ term: String) -> NSRegularExpression? {
+        let escaped = NSRegularExpression.escapedPattern(for: term)
+        return try? NSRegularExpression(pattern: "(?<![\\p{L}\\p{N}])\(escaped)\(endings)(?![\\p{L}\\p{N}])", options: [.caseInsensitive])
+    }
+
+    static func findings(in text: String, terms: [PlainLanguageTerm.Entry]) -> [Finding] {
+        guard !text.isEmpty else { return [] }
+        let range = NSRange(text.startIndex..., in: text)
+        return terms.compactMap { entry in
+            guard let regex = regex(entry.term) else { return nil }
+            let count = regex.numberOfMatches(in: text, range: range)
+            return count > 0 ? Finding(term: entry.term, suggestion: entry.suggestion, count: count) : nil
+        }
+    }
+
+    /// The text cut into plain and marked pieces, for a page to show with `<mark>`.
+    static func segments(_ text: String, terms: [PlainLanguageTerm.Entry]) -> [Segment] {
+        let range = NSRange(text.startIndex..., in: text)
+        var marks: [(NSRange, String)] = []
+        for entry in terms {
+            guard let regex = regex(entry.term) else { continue }
+            for match in regex.matches(in: text, range: range) where !marks.contains(where: { NSIntersectionRange($0.0, match.range).length > 0 }) {
+                marks.append((match.range, entry.suggestion))
+            }
+        }
+        marks.sort { $0.0.location < $1.0.location }
+        var segments: [Segment] = []
+        var position = text.startIndex
+        for (nsRange, suggestion) in marks {
+            guard let range = Range(nsRange, in: text) else { continue }
+            if position < range.lowerBound { segments.append(Segment(text: String(text[position..<range.lowerBound]))) }
+            segments.append(Segment(text: String(text[range]), suggestion: suggestion))
+            position = range.upperBound
+        }
+        if position < text.endIndex { segments.append(Segment(text: String(text[position...]))) }
+        return segments
+    }
+}
+
+extension PlainLanguageTerm {
+    struct Entry: Sendable, Hashable, Codable {
+        var term: String
+        var suggestion: String
+    }
+
+    convenience init(officeID: UUID, entry: Entry, by actorID: UUID?, at now: Date) {
+        self.init()
+        $office.id = officeID
+        term = entry.term
+        suggestion = entry.suggestion
+        createdAt = now
+        $createdBy.id = actorID
+    }
+}
+
+/// An office's word list: the defaults until a leader edits it, then the office's own rows.
+enum PlainLanguageList {
+    static let maxTerm = 60
+    static let maxSuggestion = 200
+    static let maxTerms = 300
+
+    static func load(officeID: UUID, on db: any Database) async throws -> [PlainLanguageTerm.Entry] {
+        guard let office = try await Office.find(officeID, on: db) else { return [] }
+        guard office.plainLanguageCustom else { return PlainLanguage.defaults }
+        return try await PlainLanguageTerm.query(on: db).filter(\.$office.$id == officeID).sort(\.$term).all()
+            .map { .init(term: $0.term, suggestion: $0.suggestion) }
+    }
+
+    /// The office's own rows; created from the defaults on the first edit.
+    static func makeCustom(_ officeID: UUID, by actorID: UUID?, now: Date, on db: any Database) async throws {
+        guard let office = try await Office.find(officeID, on: db), !office.plainLanguageCustom else { return }
+        for entry in PlainLanguage.defaults {
+            try await PlainLanguageTerm(officeID: officeID, entry: entry, by: actorID, at: now).create(on: db)
+        }
+        office.plainLanguageCustom = true
+        try await office.save(on: db)
+    }
+
+    static func validate(term rawTerm: String?, suggestion rawSuggestion: String?) throws -> PlainLanguageTerm.Entry {
+        var issues: [ProblemError.FieldIssue] = []
+        let term = PathwayRules.text(rawTerm, field: "term", max: maxTerm, required: true, issues: &issues)
+        let suggestion = PathwayRules.text(rawSuggestion, field: "suggestion", max: maxSuggestion, required: true, issues: &issues)
+        if let term, term.contains(where: \.isNewline) { issues.append(.init("term", "plain_language.error.one_line")) }
+        guard issues.isEmpty, let term, let suggestion else { throw ProblemError.validation(issues) }
+        return .init(term: term, suggestion: suggestion)
+    }
+}
