@@ -1,4 +1,5 @@
 import Fluent
+import Foundation
 import SQLKit
 
 /// Follow-up: the contact log, meetings with minutes, calendar feeds, training and language plans
@@ -168,6 +169,8 @@ struct M0009_CreateFollowUp: AsyncMigration {
             for column in columns { builder = builder.column(column) }
             try await builder.run()
         }
+        // Pathways that exist already get their alerts from the first run of the daily job.
+        try await sql.update("pathways").set("alerts_check_at", to: Date()).where("status", .notEqual, "closed").run()
         // At most one open alert per pathway, kind and subject, also under parallel writes.
         try await sql.raw("CREATE UNIQUE INDEX alerts_open_idx ON alerts (pathway_id, kind, subject) WHERE resolved_at IS NULL").run()
     }

@@ -450,7 +450,7 @@ struct AgreementAPITests {
             let path = "/api/v1/agreements/\(agreement.id)/extend"
 
             // An evaluation before the start does not count.
-            let tooEarly = try await api.post("/api/v1/pathways/\(pathway.id)/events", ["type": "evaluation_meeting", "occurredAt": "2026-05-20", "employerId": employer.uuidString])
+            let tooEarly = try await api.post("/api/v1/pathways/\(pathway.id)/events", ["type": "evaluation_meeting", "occurredAt": "2026-05-20", "employerId": employer.uuidString, "note": "Referat: oppgaver og opplæring gjennomgått."])
             #expect(tooEarly.status == .created)
             let refused = try await api.post(path, ["endDate": "2027-03-31", "reason": "Trenger mer tid på lageret"])
             #expect(refused.status == .conflict, "\(refused.text.prefix(300))")
@@ -460,7 +460,7 @@ struct AgreementAPITests {
             #expect(try await Deal.versions(api, agreement.id).count == 1, "no new version")
             #expect(try await Deal.get(api, agreement.id).terms.endDate == "2026-12-31")
 
-            let evaluation = try await api.post("/api/v1/pathways/\(pathway.id)/events", ["type": "evaluation_meeting", "occurredAt": "2026-08-14", "employerId": employer.uuidString])
+            let evaluation = try await api.post("/api/v1/pathways/\(pathway.id)/events", ["type": "evaluation_meeting", "occurredAt": "2026-08-14", "employerId": employer.uuidString, "note": "Referat: oppgaver og opplæring gjennomgått."])
             #expect(evaluation.status == .created, "\(evaluation.text.prefix(300))")
 
             let noReason = try await api.post(path, ["endDate": "2027-03-31"])
@@ -499,7 +499,7 @@ struct AgreementAPITests {
             let second = try await api.post(path, ["endDate": "2027-11-30", "reason": "Enda litt til"])
             #expect(second.status == .conflict, "the evaluation of 14.08 was before the last extension: \(second.text.prefix(300))")
             #expect(try await Deal.versions(api, agreement.id).count == 2)
-            let newEvaluation = try await api.post("/api/v1/pathways/\(pathway.id)/events", ["type": "evaluation_meeting", "occurredAt": PathwayFlowTests.day(t, 0), "employerId": employer.uuidString])
+            let newEvaluation = try await api.post("/api/v1/pathways/\(pathway.id)/events", ["type": "evaluation_meeting", "occurredAt": PathwayFlowTests.day(t, 0), "employerId": employer.uuidString, "note": "Referat: oppgaver og opplæring gjennomgått."])
             #expect(newEvaluation.status == .created)
             let toTheLimit = try await api.post(path, ["endDate": "2027-11-30", "reason": "Enda litt til"])
             #expect(toTheLimit.status == .ok, "2027-11-30 is 18 months from 2026-06-01: \(toTheLimit.text.prefix(300))")

@@ -571,7 +571,7 @@ struct EmployerPagesTests {
 
             // After an evaluation meeting on the pathway, the same extension is made as version 2.
             try await browser.get("/forlop/\(pathway)")
-            let meeting = try await browser.post("/forlop/\(pathway)/hendelser", [("type", "evaluation_meeting"), ("occurredAt", Pages.day(t, 0)), ("employerId", employer.uuidString)])
+            let meeting = try await browser.post("/forlop/\(pathway)/hendelser", [("type", "evaluation_meeting"), ("occurredAt", Pages.day(t, 0)), ("employerId", employer.uuidString), ("note", "Referat: oppgaver og opplæring gjennomgått.")])
             #expect(meeting.status == .seeOther, "evaluation meeting answered \(meeting.status.code): \(Pages.problems(meeting.text))")
             try await browser.get("/avtaler/\(id)")
             page = try await Pages.follow(browser, try await browser.post("/avtaler/\(id)/forleng", [("endDate", Pages.day(t, 120)), ("reason", "Trenger mer tid i arbeidstrening")]))

@@ -50,6 +50,45 @@ func withTestApp(
     configure adjust: (inout AppConfig) -> Void = { _ in },
     _ body: (TestApp) async throws -> Void
 ) async throws {
+    // At most a few apps at once: on a small machine, dozens of parallel apps starve each other's
+    // database connections and make timing-sensitive tests (concurrent writes) time out.
+    await TestAppGate.shared.enter()
+    do {
+        try await runTestApp(demo: demo, configure: adjust, body)
+    } catch {
+        await TestAppGate.shared.leave()
+        throw error
+    }
+    await TestAppGate.shared.leave()
+}
+
+/// Lets a limited number of test apps run at the same time.
+actor TestAppGate {
+    static let shared = TestAppGate(limit: 6)
+
+    private var available: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { available = limit }
+
+    func enter() async {
+        if available > 0 {
+            available -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func leave() {
+        if waiting.isEmpty { available += 1 } else { waiting.removeFirst().resume() }
+    }
+}
+
+private func runTestApp(
+    demo: Bool,
+    configure adjust: (inout AppConfig) -> Void,
+    _ body: (TestApp) async throws -> Void
+) async throws {
     let database = try await (demo ? TestDatabase.makeSeeded() : TestDatabase.make())
     let app = try await Application.make(.testing)
     app.directory = DirectoryConfiguration(workingDirectory: TestApp.packageRoot)

@@ -36,6 +36,7 @@ struct PathwayScenarioTests {
     static func eventBody(_ type: PathwayEventType, _ day: String) -> [String: Any] {
         var body: [String: Any] = ["type": type.rawValue, "occurredAt": day]
         if PathwayRules.requiresEmployer(type) { body["newEmployerName"] = "Scenariobedriften" }
+        if PathwayRules.requiresNote(type) { body["note"] = "Referat: hvordan det går, og hva som er neste steg." }
         return body
     }
 

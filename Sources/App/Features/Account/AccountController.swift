@@ -75,7 +75,8 @@ struct AccountController {
         let principal = try req.requirePrincipal()
         guard principal.officeID != nil, principal.hasAny(Access.officeRoles) else { throw Abort(.notFound) }
         let token = try await CalendarFeeds.create(for: principal.userID, context: req.auditContext, app: req.application, now: req.now)
-        let base = req.samskap.config.publicBaseURL ?? "\(req.url.scheme ?? "http")://\(req.headers.first(name: .host) ?? "localhost")"
+        let scheme = req.headers.first(name: "X-Forwarded-Proto") ?? (req.samskap.config.secureCookies ? "https" : "http")
+        let base = req.samskap.config.publicBaseURL ?? "\(scheme)://\(req.headers.first(name: .host) ?? "localhost")"
         return try await render(req: req, calendarURL: "\(base)/api/v1/calendar/\(token).ics")
     }
 

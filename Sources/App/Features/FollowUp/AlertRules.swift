@@ -54,20 +54,33 @@ enum AlertRules {
         var checks: [Date] = []
         func day(_ date: Date, _ days: Int) -> Date { calendar.date(byAdding: .day, value: days, to: calendar.startOfDay(for: date))! }
 
-        // 1. No contact with mentor or employer during an active placement.
+        // 1. No contact with mentor or employer during a running placement: a placement started and
+        // not yet ended (an end on the day of a new start ends the earlier one), or a job taste
+        // within its approved period.
         let sorted = s.events.sorted { $0.at < $1.at }
-        if let start = sorted.last(where: { $0.type == .placementStart || $0.type == .jobTasteStart }),
-           !sorted.contains(where: { $0.type == .placementEnded && $0.at >= start.at }), start.at <= now {
-            let last = s.workplaceContacts.filter { $0.at(orAfter: start.at) && $0 <= now }.max() ?? start.at
+        var running: Date?
+        if let start = sorted.last(where: { $0.type == .placementStart }), start.at <= now,
+           !sorted.contains(where: { $0.type == .placementEnded && $0.at > start.at }) {
+            running = start.at
+        }
+        for taste in s.agreements where taste.type == .jobTaste {
+            guard let start = taste.start, start <= now, taste.end.map({ now < day($0, 1) }) ?? true else { continue }
+            running = max(running ?? start, start)
+            if let end = taste.end { checks.append(day(end, 1)) }
+        }
+        if let start = running {
+            let last = s.workplaceContacts.filter { $0.at(orAfter: start) && $0 <= now }.max() ?? start
             let due = RuleDuration(s.noContactDays, .day).deadline(after: last)
             if due <= now {
-                let contacted = s.workplaceContacts.contains { $0.at(orAfter: start.at) && $0 <= now }
+                let contacted = s.workplaceContacts.contains { $0.at(orAfter: start) && $0 <= now }
                 alerts.append(Wanted(kind: .noWorkplaceContact, subject: "", since: due,
                                      args: [DisplayDate.date(last), String(s.noContactDays), contacted ? "contact" : "start"]))
             } else {
                 checks.append(due)
             }
         }
+        // A contact registered for later today counts from its moment on.
+        if let later = s.workplaceContacts.filter({ $0 > now }).min() { checks.append(later) }
 
         // 2. An overdue quality criterion that something can still be done about.
         for criterion in s.criteria {
@@ -83,9 +96,10 @@ enum AlertRules {
         let evaluations = sorted.filter { $0.type == .evaluationMeeting }.map(\.at)
         for agreement in s.agreements {
             guard let start = agreement.start else { continue }
-            // 3. Ending within 30 days, with no evaluation since the start or the last extension.
-            if let end = agreement.end {
-                let windowOpens = day(end, -endingWindowDays)
+            // 3. Ending within 30 days, with no evaluation since the start or the last extension. Not
+            // before the start (nothing could resolve it yet), and not for a job taste of a few days.
+            if let end = agreement.end, agreement.type != .jobTaste {
+                let windowOpens = max(day(end, -endingWindowDays), calendar.startOfDay(for: start))
                 let windowCloses = day(end, 1)
                 let evaluatedSince = max(calendar.startOfDay(for: start), agreement.lastExtension.map { calendar.startOfDay(for: $0) } ?? .distantPast)
                 let evaluated = evaluations.contains { $0 >= evaluatedSince }

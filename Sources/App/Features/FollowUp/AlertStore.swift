@@ -7,6 +7,8 @@ import SQLKit
 /// the API only read the rows. An alert that no longer holds is resolved — kept, never deleted.
 enum AlertStore {
     static func refresh(pathwayID: UUID, model: MethodModel, on db: any Database, now: Date) async throws {
+        // Writers of the same pathway wait for each other (most hold this lock already).
+        try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
         guard let pathway = try await Pathway.find(pathwayID, on: db),
               let candidate = try await Candidate.find(pathway.$candidate.id, on: db),
               let office = try await Office.find(pathway.$office.id, on: db) else { return }
@@ -76,7 +78,9 @@ enum AlertStore {
         let workplaceTypes: Set<PathwayEventType> = [.mentorContact, .employerFollowup, .evaluationMeeting, .firstWorkdayContact, .employerVisit]
         var workplace = events.filter { workplaceTypes.contains($0.type) }.map(\.occurredAt)
         let meetings = try await Meeting.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$cancelledAt == nil).all()
-        for meeting in meetings where meeting.minutesAt != nil {
+        // A held meeting whose event was withdrawn (recorded by mistake) no longer counts.
+        let activeEvents = Set(events.compactMap(\.id))
+        for meeting in meetings where meeting.minutesAt != nil && (meeting.eventID.map(activeEvents.contains) ?? true) {
             let roles = Set(meeting.participants.map(\.role))
             if roles.contains(.mentor) || roles.contains(.employer) { workplace.append(meeting.startsAt) }
         }

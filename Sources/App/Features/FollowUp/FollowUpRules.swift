@@ -47,6 +47,7 @@ enum FollowUpRules {
         let duration = minutes(input.durationMinutes, field: "durationMinutes", required: false, issues: &issues)
         let note = PathwayRules.text(input.note, field: "note", max: maxNote, required: false, issues: &issues)
         let next = PathwayRules.text(input.nextStep, field: "nextStep", max: maxNote, required: false, issues: &issues)
+        if let at, at > now { issues.append(.init("occurredAt", "pathway.error.date_future")) }
         guard issues.isEmpty, let at, let channel, let party else { throw ProblemError.validation(issues) }
         return ValidContact(occurredAt: at, channel: channel, withWhom: party, withName: name, durationMinutes: duration,
                             note: note, nextStep: next, forCandidate: input.forCandidate)
@@ -140,7 +141,7 @@ enum FollowUpRules {
             if let day = DisplayDate.parseDay(text) ?? ISO8601DateFormatter().date(from: text) {
                 let calendar = RuleDuration.calendar
                 let first = calendar.date(byAdding: .day, value: 1, to: calendar.startOfDay(for: now))!
-                let last = calendar.date(byAdding: .day, value: maxSnoozeDays, to: first)!
+                let last = calendar.date(byAdding: .day, value: maxSnoozeDays, to: calendar.startOfDay(for: now))!
                 if day < first {
                     issues.append(.init("until", "alert.error.snooze_past"))
                 } else if day > last {

@@ -55,21 +55,30 @@ enum ICalendar {
         return out
     }
 
-    /// Lines longer than 75 octets are folded (CRLF and a space), never inside a UTF-8 character.
+    /// Lines longer than 75 octets are folded (CRLF and a space), between letters — and only for a
+    /// letter longer than a whole line (one with dozens of accents), between its code points; never
+    /// inside a UTF-8 sequence.
     static func fold(_ line: String) -> String {
         var parts: [String] = []
         var current = ""
         var octets = 0
-        for character in line {
-            let size = String(character).utf8.count
-            let limit = parts.isEmpty ? 75 : 74
-            if octets + size > limit {
+        func add(_ piece: String) {
+            let size = piece.utf8.count
+            if octets + size > (parts.isEmpty ? 75 : 74) {
                 parts.append(current)
                 current = ""
                 octets = 0
             }
-            current.append(character)
+            current += piece
             octets += size
+        }
+        for character in line {
+            let text = String(character)
+            if text.utf8.count <= 74 {
+                add(text)
+            } else {
+                for scalar in character.unicodeScalars { add(String(scalar)) }
+            }
         }
         parts.append(current)
         return parts.joined(separator: "\r\n ")
@@ -77,9 +86,11 @@ enum ICalendar {
 }
 
 enum MeetingCalendar {
-    static func entry(_ meeting: Meeting, firstName: String, t: (String, [String]) -> String) -> ICalendar.Entry {
+    /// The place is free text (it may name a clinic or a home) and goes only into the file a signed-in
+    /// user downloads, never into a feed.
+    static func entry(_ meeting: Meeting, firstName: String, withPlace: Bool, t: (String, [String]) -> String) -> ICalendar.Entry {
         ICalendar.Entry(uid: "\(meeting.id!.uuidString.lowercased())@samskap", stamp: meeting.updatedAt, start: meeting.startsAt, end: meeting.endsAt,
-                        summary: "\(t(meeting.type.labelKey, [])) – \(firstName)", location: meeting.place, sequence: meeting.sequence,
+                        summary: "\(t(meeting.type.labelKey, [])) – \(firstName)", location: withPlace ? meeting.place : nil, sequence: meeting.sequence,
                         cancelled: meeting.status == .cancelled)
     }
 
@@ -92,13 +103,13 @@ enum MeetingCalendar {
     }
 
     static func download(_ meeting: Meeting, candidate: Candidate, req: Request) throws -> Response {
-        let text = ICalendar.document([entry(meeting, firstName: candidate.firstName, t: req.t)], name: "Samskap")
+        let text = ICalendar.document([entry(meeting, firstName: candidate.firstName, withPlace: true, t: req.t)], name: "Samskap")
         return response(text, filename: "mote-\(DisplayDate.dayInput(meeting.startsAt)).ics")
     }
 
     /// The user's planned and cancelled meetings from today on (a cancelled one stays so calendars remove it).
-    static func feed(for user: User, now: Date, req: Request) async throws -> String {
-        guard let officeID = user.$office.id else { return ICalendar.document([], name: "Samskap") }
+    static func feed(for user: User, now: Date, req: Request) async throws -> (text: String, candidateIDs: Set<UUID>) {
+        guard let officeID = user.$office.id else { return (ICalendar.document([], name: "Samskap"), []) }
         let today = RuleDuration.calendar.startOfDay(for: now)
         let meetings = try await Meeting.query(on: req.db)
             .join(Candidate.self, on: \Meeting.$candidate.$id == \Candidate.$id)
@@ -109,9 +120,9 @@ enum MeetingCalendar {
         var entries: [ICalendar.Entry] = []
         for meeting in meetings {
             let candidate = try meeting.joined(Candidate.self)
-            entries.append(entry(meeting, firstName: candidate.firstName, t: req.t))
+            entries.append(entry(meeting, firstName: candidate.firstName, withPlace: false, t: req.t))
         }
-        return ICalendar.document(entries, name: "Samskap – møter")
+        return (ICalendar.document(entries, name: "Samskap – møter"), Set(meetings.map(\.$candidate.id)))
     }
 }
 
@@ -121,6 +132,7 @@ enum CalendarFeeds {
     static func create(for userID: UUID, context: AuditContext, app: Application, now: Date) async throws -> String {
         let token = SecretToken.generate()
         try await app.write(context: context) { db, audit in
+            try await DatabaseDialect(db).lockRow("users", id: userID, on: db)
             try await revokeAll(userID, now: now, on: db)
             let feed = CalendarFeed()
             feed.$user.id = userID
@@ -160,7 +172,7 @@ enum CalendarFeeds {
         let digest = SecretToken.digest(String(raw.dropLast(4)))
         guard let feed = try await CalendarFeed.query(on: req.db).filter(\.$tokenHash == digest).filter(\.$revokedAt == nil).first(),
               let user = try await User.find(feed.$user.id, on: req.db), user.isActive else { throw Abort(.notFound) }
-        let text = try await MeetingCalendar.feed(for: user, now: req.now, req: req)
+        let (text, candidateIDs) = try await MeetingCalendar.feed(for: user, now: req.now, req: req)
         let context = AuditContext(actorUserID: feed.$user.id, actorUsername: user.username, requestID: req.auditContext.requestID)
         let now = req.now
         try await req.application.write(context: context) { db, audit in
@@ -168,6 +180,11 @@ enum CalendarFeeds {
             try await feed.save(on: db)
             audit.record(AuditEvent(.calendarFeedRead, objectType: AuditObjectType.user, objectID: feed.$user.id.uuidString, officeID: user.$office.id,
                                     detail: "kalenderstrøm"))
+            // Each candidate whose meetings went out (type and first name) can see it in their trail.
+            for candidateID in candidateIDs.sorted(by: { $0.uuidString < $1.uuidString }) {
+                audit.record(AuditEvent(.meetingRead, objectType: AuditObjectType.candidate, objectID: candidateID.uuidString, officeID: user.$office.id,
+                                        detail: "kalenderstrøm"))
+            }
         }
         return MeetingCalendar.response(text, filename: "samskap.ics")
     }

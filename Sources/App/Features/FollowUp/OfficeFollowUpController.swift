@@ -65,21 +65,16 @@ struct OfficeFollowUpController {
             guard let days = Int(PathwayRules.trimmed(form["days"]) ?? ""), Self.contactDaysRange.contains(days) else {
                 throw ProblemError.validation([.init("days", "office_followup.error.days", String(Self.contactDaysRange.lowerBound), String(Self.contactDaysRange.upperBound))])
             }
+            let now = req.now
             try await req.write { db, audit in
                 try await Office.query(on: db).set(\.$noContactAlertDays, to: days).filter(\.$id == officeID).update()
+                // Every open pathway of the office is looked at again by the alert pass below (and the hourly job).
+                try await Pathway.query(on: db).set(\.$alertsCheckAt, to: now).filter(\.$office.$id == officeID).filter(\.$status == .active).update()
                 audit.record(AuditEvent(.officeUpdated, objectType: AuditObjectType.office, objectID: officeID.uuidString, officeID: officeID,
                                         detail: "dager uten kontakt før varsel: \(days)"))
             }
-            // The alerts of the office's open pathways follow the new limit at once.
-            let pathways = try await Pathway.query(on: req.db).filter(\.$office.$id == officeID).filter(\.$status == .active).all()
-            for pathway in pathways {
-                guard let record = try await MethodModelRecord.find(pathway.$methodModel.id, on: req.db) else { continue }
-                let model = try req.samskap.methodModels.model(record)
-                let (pathwayID, now) = (try pathway.requireID(), req.now)
-                try await req.application.write(context: req.auditContext) { db, _ in
-                    try await AlertStore.refresh(pathwayID: pathwayID, model: model, on: db, now: now)
-                }
-            }
+            // The office's pathways now, so the leader sees the effect; a failure waits for the hourly job.
+            _ = try await PathwayDailyJob(app: req.application).refreshDueAlerts(now: now, officeID: officeID)
         }
         return response
     }

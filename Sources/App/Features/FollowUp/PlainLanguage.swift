@@ -32,12 +32,21 @@ enum PlainLanguage {
         .init(term: "arbeidsrettet", suggestion: "som handler om jobb"),
     ]
 
-    /// Common Norwegian endings, so "brukeren" and "tiltakene" are found, but "brukernavn" is not.
-    private static let endings = "(?:e|en|et|a|er|ere|erne|ene|es|ens|ets|ers|s)?"
+    /// Common Norwegian endings, so "brukeren", "brukerne" and "tiltakene" are found, but
+    /// "brukernavn" is not. A word ending in -e takes them on its stem: "ytelsen", "ytelser",
+    /// "innsatsgruppa", "iverksetter".
+    private static let endings = "(?:e|en|et|a|er|ere|erne|ene|ne|es|ens|ets|ers|s)?"
+    /// After the stem of a word ending in -e: the -e with its endings, or the feminine -a.
+    private static let endingsAfterE = "(?:e(?:n|t|r|s|ne|ns|nes|rs|re|rne)?|a)"
 
     private static func regex(_ term: String) -> NSRegularExpression? {
-        let escaped = NSRegularExpression.escapedPattern(for: term)
-        return try? NSRegularExpression(pattern: "(?<![\\p{L}\\p{N}])\(escaped)\(endings)(?![\\p{L}\\p{N}])", options: [.caseInsensitive])
+        let word: String
+        if term.count > 3, term.hasSuffix("e") {
+            word = NSRegularExpression.escapedPattern(for: String(term.dropLast())) + endingsAfterE
+        } else {
+            word = NSRegularExpression.escapedPattern(for: term) + endings
+        }
+        return try? NSRegularExpression(pattern: "(?<![\\p{L}\\p{N}])\(word)(?![\\p{L}\\p{N}])", options: [.caseInsensitive])
     }
 
     static func findings(in text: String, terms: [PlainLanguageTerm.Entry]) -> [Finding] {

@@ -55,6 +55,9 @@ enum PathwayCriteriaStore {
     /// Evaluates every checked criterion of the pathway's model over its events and stores the result,
     /// then the pathway's alerts. Runs inside the write transaction that changed the pathway.
     static func refresh(pathwayID: UUID, model: MethodModel, on db: any Database, now: Date) async throws {
+        // Writers of the same pathway wait for each other (most hold this lock already): an agreement's
+        // approval and a logged contact must not rewrite the same rows at once.
+        try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
         // Withdrawn events stay in the timeline but count for nothing.
         let events = try await PathwayEvent.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$withdrawnAt == nil)
             .sort(\.$occurredAt).sort(\.$recordedAt).all()

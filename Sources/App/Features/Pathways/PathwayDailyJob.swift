@@ -72,15 +72,35 @@ struct PathwayDailyJob {
         // Last the alerts whose conditions turn by time alone (no contact for N days, a first work
         // day tomorrow, an agreement's last 30 days, a meeting that passed); the pathways above
         // already had theirs refreshed with their criteria.
-        var alertsSeen = seen
+        let (alerts, alertsFailed) = try await refreshDueAlerts(now: now, batchSize: batchSize, skipping: seen)
+        result.alerts = alerts
+        failed += alertsFailed
+        guard result.pathways + result.agreements + result.alerts + failed > 0 else { return result }
+        try await app.audit([AuditEvent(.dailyJobRun, objectType: AuditObjectType.pathway,
+                                        detail: "frister: \(result.pathways) forløp vurdert på nytt, \(result.agreements) avtaler oppdatert, varsler i \(result.alerts) forløp"
+                                            + (failed > 0 ? ", \(failed) feilet" : ""))], context: .system)
+        return result
+    }
+}
+
+extension PathwayDailyJob {
+    /// The pathways whose `alerts_check_at` has passed (optionally one office's): their alerts are
+    /// evaluated again, one short transaction each. Returns how many were done and how many failed.
+    func refreshDueAlerts(now: Date, batchSize: Int = 200, officeID: UUID? = nil, skipping: Set<UUID> = []) async throws -> (done: Int, failed: Int) {
+        let sql = app.db as! any SQLDatabase
+        struct Due: Decodable { var pathway_id: UUID }
+        var seen = skipping
+        var done = 0
+        var failed = 0
+        let office: SQLQueryString = officeID.map { "AND office_id = \(bind: $0)" } ?? ""
         while true {
             let due = try await sql.raw("""
                 SELECT id AS pathway_id FROM pathways
-                WHERE alerts_check_at IS NOT NULL AND alerts_check_at <= \(bind: now)
-                ORDER BY id LIMIT \(literal: batchSize + alertsSeen.count)
-                """).all(decoding: Due.self).map(\.pathway_id).filter { !alertsSeen.contains($0) }
+                WHERE alerts_check_at IS NOT NULL AND alerts_check_at <= \(bind: now) \(office)
+                ORDER BY id LIMIT \(literal: batchSize + seen.count)
+                """).all(decoding: Due.self).map(\.pathway_id).filter { !seen.contains($0) }
             if due.isEmpty { break }
-            alertsSeen.formUnion(due)
+            seen.formUnion(due)
             for pathwayID in due {
                 do {
                     try await app.write(context: .system) { db, _ in
@@ -89,18 +109,14 @@ struct PathwayDailyJob {
                               let record = try await MethodModelRecord.find(pathway.$methodModel.id, on: db) else { return }
                         try await AlertStore.refresh(pathwayID: pathwayID, model: try app.samskap.methodModels.model(record), on: db, now: now)
                     }
-                    result.alerts += 1
+                    done += 1
                 } catch {
                     failed += 1
                     app.logger.error("Den daglige jobben kunne ikke oppdatere varslene i forløp \(pathwayID): \(String(describing: error))")
                 }
             }
         }
-        guard result.pathways + result.agreements + result.alerts + failed > 0 else { return result }
-        try await app.audit([AuditEvent(.dailyJobRun, objectType: AuditObjectType.pathway,
-                                        detail: "frister: \(result.pathways) forløp vurdert på nytt, \(result.agreements) avtaler oppdatert, varsler i \(result.alerts) forløp"
-                                            + (failed > 0 ? ", \(failed) feilet" : ""))], context: .system)
-        return result
+        return (done, failed)
     }
 }
 

@@ -114,9 +114,20 @@ enum PathwayRules {
             agreement = UUID(uuidString: raw)
             if agreement == nil { issues.append(.init("agreementId", "pathway.error.agreement")) }
         }
+        // A status or evaluation meeting counts only with its notes (Snart Ansatt V8), also when it is
+        // registered afterwards as an event rather than as a meeting with minutes.
+        let needsNote = type.map(requiresNote) ?? false
         let cleanNote = text(note, field: "note", max: maxNote, required: false, issues: &issues)
+        if needsNote, cleanNote == nil, !issues.contains(where: { $0.field == "note" }) {
+            issues.append(.init("note", "pathway.error.meeting_note_required"))
+        }
         guard issues.isEmpty, let type, let date else { return .failure(.validation(issues)) }
         return .success(ValidEvent(type: type, occurredAt: date, employerID: employer, newEmployerName: newName, agreementID: agreement, note: cleanNote))
+    }
+
+    /// Meeting events that count only with notes from the meeting.
+    static func requiresNote(_ type: PathwayEventType) -> Bool {
+        [.statusMeeting, .evaluationMeeting].contains(type)
     }
 
     /// Events whose rules compare employers: without one, the criterion could not be checked.

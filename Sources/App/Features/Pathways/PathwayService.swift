@@ -222,6 +222,15 @@ struct PathwayService: WritingService {
             try await pathway.save(on: db)
             try await Self.transition(pathwayID, kind: .close, from: pathway.currentStep, to: nil, reason: valid.reason, by: actorID, at: now, on: db)
             try await Self.insertEvent(pathwayID: pathwayID, type: .pathwayClosed, at: valid.closedAt, by: actorID, now: now, note: valid.outcome.rawValue, on: db)
+            // Planned meetings of a closed pathway cannot be held: they are cancelled, and leave the calendars.
+            for meeting in try await Meeting.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$minutesAt == nil).filter(\.$cancelledAt == nil).all() {
+                meeting.cancelledAt = now
+                meeting.cancelReason = "Forløpet er avsluttet"
+                meeting.$cancelledBy.id = actorID
+                meeting.sequence += 1
+                meeting.updatedAt = now
+                try await meeting.save(on: db)
+            }
             try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: model, on: db, now: now)
             audit.record(self.audit(.pathwayClosed, pathway, detail: valid.outcome.rawValue))
         }
