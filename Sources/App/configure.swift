@@ -19,7 +19,8 @@ public func configure(_ app: Application, config: AppConfig, clock: any AppClock
         passwords: passwords,
         strings: try StringTables.load(from: app.directory.resourcesDirectory + "Strings"),
         methodModels: try MethodModelCatalog.loadShipped(from: app.directory.resourcesDirectory + "MethodModels"),
-        timingDummyHash: try await passwords.hash(SecretToken.generate())
+        timingDummyHash: try await passwords.hash(SecretToken.generate()),
+        mail: config.smtp.map { SMTPMailSender(settings: $0, eventLoopGroup: app.eventLoopGroup, logger: app.logger) } ?? LogMailSender(logger: app.logger)
     )
 
     try await configureDatabase(app, config.database)
@@ -78,6 +79,7 @@ enum Migrations {
         M0007_CreatePathways(),
         M0008_CreateEmployerRegister(),
         M0009_CreateFollowUp(),
+        M0010_CreateWorkspace(),
     ]
 
     static func register(on app: Application) {

@@ -39,7 +39,8 @@ func routes(_ app: Application) throws {
 
     // NAV staff.
     let staff = app.access(.web(.anyOf(Access.staffRoles)))
-    staff.get(use: home.show)
+    // The start page; people outside NAV are sent on to their own.
+    app.access(.web(.signedIn)).get(use: home.show)
     staff.get("meg", use: account.show)
     staff.post("meg", "innstillinger", use: account.savePreferences)
     staff.post("meg", "tokens", ":tokenID", "trekk-tilbake", use: account.revokeToken)
@@ -152,6 +153,18 @@ func routes(_ app: Application) throws {
     admin.post("kontorer", use: officeAdmin.create)
     admin.get("kontorer", ":officeID", use: officeAdmin.edit)
     admin.post("kontorer", ":officeID", use: officeAdmin.update)
+
+    // People outside NAV, by invitation: mentors and employer contacts (each object is checked by
+    // `WorkspaceAccess`; the confidentiality declaration comes before any data).
+    let mentorWeb = app.access(.web(.anyOf(Access.mentorRoles)))
+    let employerWeb = app.access(.web(.anyOf(Access.employerRoles)))
+    WorkspaceRoutes.register(
+        open: open, signedIn: app.access(.web(.signedIn, allowedBeforeDeclaration: true)), office: office, mentor: mentorWeb,
+        mentorAPI: app.access(.api(.anyOf(Access.mentorRoles))).grouped("api", "v1"),
+        staffAPI: app.access(.api(.anyOf(Access.officeRoles))).grouped("api", "v1")
+    )
+    EmployerWorkspaceRoutes.register(employer: employerWeb, office: office)
+    GatheringRoutes.register(office: office, mentor: mentorWeb, api: app.access(.api(.anyOf(Access.officeRoles))).grouped("api", "v1"))
 
     // JSON API: bearer tokens of NAV staff.
     let v1 = app.access(.api(.anyOf(Access.staffRoles))).grouped("api", "v1")

@@ -24,6 +24,8 @@ public final class User: Model, @unchecked Sendable {
     @OptionalField(key: "last_login_at") public var lastLoginAt: Date?
     /// The portfolio columns this user chose, comma separated; nil = the default set.
     @OptionalField(key: "portfolio_columns") public var portfolioColumns: String?
+    /// Shown to the mentors of the counselor's candidates.
+    @OptionalField(key: "phone") public var phone: String?
     @Children(for: \.$user) public var roleRows: [UserRole]
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?

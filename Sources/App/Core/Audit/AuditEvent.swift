@@ -170,6 +170,8 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, ExpressibleBySt
         .contactRecorded, .contactsRead, .meetingCreated, .meetingRead, .meetingUpdated, .meetingMinutesWritten, .meetingCancelled,
         .calendarFeedCreated, .calendarFeedRevoked, .calendarFeedRead, .trainingPlanRead, .trainingGoalSaved, .languagePlanSaved,
         .languageObservationRecorded, .alertsRead, .alertSnoozed, .plainLanguageUpdated,
+        .invitationSent, .invitationAccepted, .invitationRefused, .declarationAccepted, .loginCodeSent,
+        .mentorCaseRead, .mentorHoursLogged, .mentorObservationWritten, .mentorAlarmRaised, .mentorAlarmAcknowledged, .meetingConfirmed,
         .auditSearched, .backupTaken, .demoSeeded,
     ]
 

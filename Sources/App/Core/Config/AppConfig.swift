@@ -66,6 +66,9 @@ public struct AppConfig: Sendable {
     /// The address people reach Samskap at (`SAMSKAP_PUBLIC_URL`, e.g. https://samskap.nav.example),
     /// for links that leave the browser, such as calendar feeds. Without it, the request's host is used.
     public var publicBaseURL: String?
+    /// Outgoing e-mail (`SAMSKAP_SMTP_HOST`, `…_PORT`, `…_SECURITY`, `…_USERNAME`, `…_PASSWORD`, `…_FROM`);
+    /// nil writes e-mail to the log instead.
+    public var smtp: SMTPSettings?
 
     public init(
         database: DatabaseLocation = .sqlite(path: DatabaseLocation.defaultSQLitePath),
@@ -121,6 +124,19 @@ public struct AppConfig: Sendable {
             }
             config.publicBaseURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
         }
+        if let host = env["SAMSKAP_SMTP_HOST"], !host.isEmpty {
+            let security = try SMTPSettings.Security(rawValue: env["SAMSKAP_SMTP_SECURITY"] ?? "starttls")
+                .orThrow(ConfigError.invalid("SAMSKAP_SMTP_SECURITY", "må være starttls, tls eller none"))
+            let defaultPort = security == .tls ? 465 : (security == .startTLS ? 587 : 25)
+            let port = try env["SAMSKAP_SMTP_PORT"].map { raw in
+                try Int(raw).flatMap { (1...65_535).contains($0) ? $0 : nil }.orThrow(ConfigError.invalid("SAMSKAP_SMTP_PORT", "må være et portnummer"))
+            } ?? defaultPort
+            guard let from = env["SAMSKAP_SMTP_FROM"], from.contains("@") else {
+                throw ConfigError.invalid("SAMSKAP_SMTP_FROM", "må være avsenderens e-postadresse når SAMSKAP_SMTP_HOST er satt")
+            }
+            config.smtp = SMTPSettings(host: host, port: port, security: security, username: env["SAMSKAP_SMTP_USERNAME"],
+                                       password: env["SAMSKAP_SMTP_PASSWORD"], from: from)
+        }
         if let password = env["SAMSKAP_DEMO_PASSWORD"], !password.isEmpty {
             guard password.count >= PasswordPolicy.minimumLength else {
                 throw ConfigError.invalid("SAMSKAP_DEMO_PASSWORD", "må ha minst \(PasswordPolicy.minimumLength) tegn")
@@ -128,5 +144,12 @@ public struct AppConfig: Sendable {
             config.demoPassword = password
         }
         return config
+    }
+}
+
+extension Optional {
+    func orThrow(_ error: @autoclosure () -> some Error) throws -> Wrapped {
+        guard let self else { throw error() }
+        return self
     }
 }

@@ -11,6 +11,8 @@ public struct SamskapServices: Sendable {
     /// A bcrypt hash at the configured cost, checked when a username is unknown or locked, so
     /// those answers take as long as a real check.
     public var timingDummyHash: String
+    /// Outgoing e-mail: SMTP when configured, otherwise the log.
+    public var mail: any MailSender
 }
 
 extension Application {

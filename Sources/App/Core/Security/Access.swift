@@ -19,11 +19,14 @@ public struct Access: Sendable, Hashable {
     public var requirement: Requirement
     /// Reachable while the user must still replace a temporary password.
     public var allowedBeforePasswordChange: Bool
+    /// Reachable by a person outside NAV who has not yet accepted the confidentiality declaration.
+    public var allowedBeforeDeclaration: Bool = false
 
     public static let userInfoKey: AnySendableHashable = "samskap.access"
 
-    public static func web(_ requirement: Requirement, allowedBeforePasswordChange: Bool = false) -> Access {
-        Access(channel: .web, requirement: requirement, allowedBeforePasswordChange: allowedBeforePasswordChange)
+    public static func web(_ requirement: Requirement, allowedBeforePasswordChange: Bool = false, allowedBeforeDeclaration: Bool = false) -> Access {
+        Access(channel: .web, requirement: requirement, allowedBeforePasswordChange: allowedBeforePasswordChange,
+               allowedBeforeDeclaration: allowedBeforeDeclaration || allowedBeforePasswordChange)
     }
 
     public static func api(_ requirement: Requirement) -> Access {
@@ -34,6 +37,10 @@ public struct Access: Sendable, Hashable {
     public static let staffRoles: Set<Role> = [.admin, .leder, .veileder, .markedskontakt]
     /// Staff who work within an office.
     public static let officeRoles: Set<Role> = [.leder, .veileder, .markedskontakt]
+    /// Mentors at an employer, by invitation.
+    public static let mentorRoles: Set<Role> = [.mentor]
+    /// Employer contacts, by invitation.
+    public static let employerRoles: Set<Role> = [.arbeidsgiver]
 }
 
 /// Stamps an `Access` on every route added through it.

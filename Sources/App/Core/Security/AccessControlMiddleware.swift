@@ -24,6 +24,15 @@ struct AccessControlMiddleware: AsyncMiddleware {
         if access.channel == .web, principal.mustChangePassword, !access.allowedBeforePasswordChange {
             return request.redirect(to: "/passord")
         }
+        if principal.external?.declarationPending == true, !access.allowedBeforeDeclaration {
+            switch access.channel {
+            case .web:
+                guard request.method == .GET else { throw Abort(.forbidden) }
+                return request.redirect(to: "/erklaering")
+            case .api:
+                throw ProblemError(.forbidden, key: "problem.declaration_required")
+            }
+        }
         if case let .anyOf(roles) = access.requirement, !principal.hasAny(roles) {
             try await request.audit(AuditEvent(
                 .accessDenied, objectType: AuditObjectType.route,

@@ -74,10 +74,21 @@ struct AuthenticationMiddleware: AsyncMiddleware {
             .with(\.$office)
             .first()
         else { return nil }
+        var external: ExternalLink?
+        if user.roles.contains(where: { !$0.isInternal }) {
+            // An external role without the record of whom it stands for is not a usable account.
+            guard let account = try await ExternalAccount.query(on: db).filter(\.$user.$id == userID).first() else { return nil }
+            let accepted = try await DeclarationAcceptance.query(on: db).filter(\.$user.$id == userID)
+                .filter(\.$version == ConfidentialityDeclaration.version).count() > 0
+            external = ExternalLink(accountID: try account.requireID(), role: account.role, officeID: account.$office.id,
+                                    employerID: account.$employer.id, mentorID: account.$mentor.id,
+                                    employerContactID: account.$employerContact.id, declarationPending: !accepted)
+        }
         return Principal(
             userID: userID, username: user.username, displayName: user.displayName, roles: user.roles,
-            officeID: user.$office.id, officeEnhet: user.office?.enhetNumber, officeName: user.office?.name,
-            locale: user.locale, mustChangePassword: user.mustChangePassword, isDemo: user.isDemo, channel: channel
+            officeID: external == nil ? user.$office.id : nil, officeEnhet: user.office?.enhetNumber, officeName: user.office?.name,
+            locale: user.locale, mustChangePassword: user.mustChangePassword, isDemo: user.isDemo, channel: channel,
+            external: external
         )
     }
 }

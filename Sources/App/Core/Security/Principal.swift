@@ -18,6 +18,8 @@ public struct Principal: Sendable {
     public var mustChangePassword: Bool
     public var isDemo: Bool
     public var channel: Channel
+    /// Set for a person outside NAV (mentor, employer contact): whom the account stands for.
+    public var external: ExternalLink? = nil
 
     public func hasAny(_ wanted: Set<Role>) -> Bool { !roles.isDisjoint(with: wanted) }
 
@@ -47,6 +49,19 @@ public struct Principal: Sendable {
         if case let .session(id, _) = channel { return id }
         return nil
     }
+}
+
+/// The mentor or employer contact behind an external account, loaded with the principal.
+public struct ExternalLink: Sendable {
+    public var accountID: UUID
+    public var role: Role
+    /// The office that invited them; an external account never sees office content through it.
+    public var officeID: UUID
+    public var employerID: UUID
+    public var mentorID: UUID?
+    public var employerContactID: UUID?
+    /// The current confidentiality declaration is not yet accepted: no data until it is.
+    public var declarationPending: Bool
 }
 
 /// Why an office's data is being read; see `Principal.mayAccess(office:for:)`.

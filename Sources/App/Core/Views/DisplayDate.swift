@@ -20,6 +20,16 @@ enum DisplayDate {
         formatter("dd.MM.yyyy").string(from: date)
     }
 
+    /// "november 2026".
+    static func month(_ date: Date) -> String {
+        formatter("LLLL yyyy").string(from: date)
+    }
+
+    /// `yyyy-MM` for the API.
+    static func monthInput(_ date: Date) -> String {
+        formatter("yyyy-MM").string(from: date)
+    }
+
     /// `yyyy-MM-dd` for an HTML date input and the API.
     static func dayInput(_ date: Date) -> String {
         formatter("yyyy-MM-dd").string(from: date)

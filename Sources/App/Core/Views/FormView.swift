@@ -11,7 +11,7 @@ struct FormView: Encodable, Sendable {
 
     struct Field: Encodable, Sendable {
         enum Kind: String, Encodable, Sendable {
-            case text, date, time, number, email, tel, textarea, select, checkbox, hidden
+            case text, date, time, number, email, tel, password, textarea, select, checkbox, hidden
         }
         var name: String
         /// The element id: the field name, prefixed when a page has several forms with the same names.

@@ -73,6 +73,12 @@ enum Flash: String, CaseIterable {
     case feedRevoked = "kalender-trukket"
     case plainLanguageSaved = "klarsprak-lagret"
     case followUpSettingsSaved = "oppfolging-lagret"
+    case invitationSent = "invitasjon-sendt"
+    case alarmAcknowledged = "alarm-besvart"
+    case hoursLogged = "timer-fort"
+    case observationSent = "observasjon-sendt"
+    case alarmSent = "alarm-sendt"
+    case meetingConfirmed = "mote-bekreftet"
 
     var messageKey: String { "flash.\(rawValue)" }
 }
@@ -105,6 +111,13 @@ extension Request {
     /// Links in the header, by role. Only what the user may open is shown.
     private func navigation() -> [LayoutContext.NavItem] {
         guard let principal, !principal.mustChangePassword else { return [] }
+        if let external = principal.external {
+            guard !external.declarationPending else { return [] }
+            let items: [(String, String)] = external.role == .mentor
+                ? [("/mentor", "nav.mentor_home"), ("/mentor/samlinger", "nav.mentor_gatherings")]
+                : [("/arbeidsgiver", "nav.employer_home")]
+            return items.map { .init(href: $0.0, label: t($0.1), current: url.path == $0.0) }
+        }
         var items: [(String, String)] = [("/", "nav.start")]
         if principal.officeID != nil, principal.hasAny(Access.officeRoles) {
             items.append(("/portefolje", "nav.portfolio"))

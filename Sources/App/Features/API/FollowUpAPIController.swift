@@ -317,6 +317,8 @@ enum AlertText {
             if args.count > 2, args[2] == "start" { return t("alert.reason.no_workplace_contact_since_start", Array(args.prefix(2))) }
         case .noNextMeeting:
             if args.first?.isEmpty ?? true { return t("alert.reason.no_next_meeting_none", []) }
+        case .mentorAlarm:
+            if let reason = args.first.flatMap(AlarmReason.init(rawValue:)) { args[0] = t(reason.labelKey, []) }
         default:
             break
         }
@@ -328,7 +330,8 @@ enum AlertText {
         switch alert.kind {
         case .criterionOverdue: return pathway + "#kriterier"
         case .agreementEnding, .firstWorkday: return UUID(uuidString: alert.subject).map { "/avtaler/\($0)" } ?? pathway
-        case .noWorkplaceContact, .noNextMeeting, .mentorAlarm: return pathway + "/oppfolging"
+        case .noWorkplaceContact, .noNextMeeting: return pathway + "/oppfolging"
+        case .mentorAlarm: return pathway + "/oppfolging#mentor"
         }
     }
 }

@@ -77,6 +77,9 @@ struct AgreementPage: MultiFormPage {
         /// A problem with a form that is not on the page any more (e.g. the agreement was annulled meanwhile).
         var pageError: String?
         var trainingPlanHref: String
+        /// Inviting one of the employer's contact persons to Samskap.
+        var inviteForm: [FormView]
+        var contactsWithAccount: [String]
     }
 
     static func kroner(_ amount: Int) -> String {
@@ -156,6 +159,18 @@ struct AgreementPage: MultiFormPage {
             annulForm = [b.build(submit: "agreement.annul.submit", folded: true, summary: "agreement.annul.summary", secondary: true)]
         }
 
+        let contacts = try await EmployerContact.query(on: req.db).filter(\.$employer.$id == agreement.$employer.id).filter(\.$removedAt == nil).sort(\.$name).all()
+        let withAccount = Set(try await ExternalAccount.query(on: req.db).filter(\.$employerContact.$id ~~ Set(contacts.compactMap(\.id))).all().compactMap(\.$employerContact.id))
+        let invitable = contacts.filter { !withAccount.contains($0.id!) }
+        var inviteForm: [FormView] = []
+        if mayChange, !invitable.isEmpty, status != .annulled, status != .ended {
+            var b = builder("inviter", action: "\(base)/inviter")
+            b.add("contactId", .select, label: "invitation.staff.contact",
+                  options: [.init(value: "", label: req.t("form.choose"), selected: false)] + invitable.map { .init(value: $0.id!.uuidString, label: [$0.name, $0.role].compactMap { $0 }.joined(separator: ", "), selected: false) })
+            b.add("email", .email, label: "invitation.staff.email", hint: "invitation.staff.email_hint_contact", maxLength: 254, autocomplete: "off")
+            inviteForm = [b.build(submit: "invitation.staff.submit", folded: true, summary: "invitation.staff.summary_employer", secondary: true)]
+        }
+
         let view = View(
             id: snapshot.id.uuidString, pathwayID: opened.id.uuidString, candidateName: opened.candidate.candidate.fullName,
             employerName: employer?.name ?? "–", employerHref: "/virksomheter/\(agreement.$employer.id.uuidString)",
@@ -177,9 +192,10 @@ struct AgreementPage: MultiFormPage {
             approveForms: approveForms, extendForm: extendForm, annulForm: annulForm,
             annulment: agreement.annulledOn.map { req.t("agreement.annulled_line", DisplayDate.date($0), req.t(agreement.annulReason?.labelKey ?? "annulment.annet"), agreement.annulNote ?? "") },
             pageError: failed.flatMap { failed in
-                (approveForms + extendForm + annulForm).contains { $0.id == failed.id } ? nil : failed.errors.items.first?.message
+                (approveForms + extendForm + annulForm + inviteForm).contains { $0.id == failed.id } ? nil : failed.errors.items.first?.message
             },
-            trainingPlanHref: "\(base)/opplaering"
+            trainingPlanHref: "\(base)/opplaering",
+            inviteForm: inviteForm, contactsWithAccount: contacts.filter { withAccount.contains($0.id!) }.map(\.name)
         )
         try await req.audit(.pathway(.agreementRead, opened.pathway, detail: "avtale \(snapshot.id): side"))
         return try await req.render("agreements/show", titleKey: "agreement.title", titleArgs: [req.t(agreement.type.labelKey), opened.candidate.candidate.firstName], view, status: httpStatus)

@@ -171,6 +171,12 @@ struct AgreementService: WritingService {
     /// One party approves the current version. When both have, the version is the one in force
     /// and the pathway's events follow it.
     func approve(_ snapshot: AgreementSnapshot, _ opened: OpenedPathway, party rawParty: String?) async throws {
+        try await approve(snapshot, pathway: opened.pathway, party: rawParty)
+    }
+
+    /// The same, for a caller without an opened pathway (the employer contact's workspace, whose
+    /// access rests on the agreement itself); the pathway only names the candidate in the audit entry.
+    func approve(_ snapshot: AgreementSnapshot, pathway: Pathway, party rawParty: String?) async throws {
         guard let party = PathwayRules.trimmed(rawParty).flatMap(ApprovalParty.init(rawValue:)) else {
             throw ProblemError.validation([.init("party", "form.error.choice")])
         }
@@ -198,7 +204,7 @@ struct AgreementService: WritingService {
             fresh.agreement.updatedAt = now
             try await fresh.agreement.save(on: db)
             try await AgreementEvents.sync(agreementID, by: actorID, now: now, catalog: app.samskap.methodModels, on: db)
-            audit.record(self.audit(.agreementApproved, opened.pathway, agreementID, "\(party.rawValue), versjon \(fresh.agreement.currentVersion)"))
+            audit.record(self.audit(.agreementApproved, pathway, agreementID, "\(party.rawValue), versjon \(fresh.agreement.currentVersion)"))
         }
     }
 

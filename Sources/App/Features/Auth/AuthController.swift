@@ -133,20 +133,7 @@ struct AuthController {
     }
 
     private func renderLogin(_ req: Request, _ view: LoginView, status: HTTPStatus = .ok) async throws -> Response {
-        // Before sign-in, forms are protected by a double-submit cookie.
-        var newToken: String?
-        if req.cookies[CSRFMiddleware.preSessionCookie]?.string.isEmpty ?? true {
-            let token = SecretToken.generate()
-            req.storage[PreSessionCSRFKey.self] = token
-            newToken = token
-        }
-        let response = try await req.render("auth/login", titleKey: "login.title", view, status: status)
-        if let newToken {
-            response.cookies[CSRFMiddleware.preSessionCookie] = HTTPCookies.Value(
-                string: newToken, path: "/", isSecure: req.samskap.config.secureCookies, isHTTPOnly: true, sameSite: .lax
-            )
-        }
-        return response
+        try await req.renderBeforeSignIn("auth/login", titleKey: "login.title", view, status: status)
     }
 
     private func renderPassword(_ req: Request, _ view: PasswordView, status: HTTPStatus = .ok) async throws -> Response {
@@ -162,5 +149,25 @@ struct AuthController {
               let components = URLComponents(string: raw), components.scheme == nil, components.host == nil
         else { return nil }
         return raw
+    }
+}
+
+extension Request {
+    /// Renders a page whose forms are posted before sign-in (login, invitation, one-time code):
+    /// they are protected by a double-submit cookie, set here when missing.
+    func renderBeforeSignIn<Content: Encodable & Sendable>(_ template: String, titleKey: String, _ content: Content, status: HTTPStatus = .ok) async throws -> Response {
+        var newToken: String?
+        if principal == nil, cookies[CSRFMiddleware.preSessionCookie]?.string.isEmpty ?? true {
+            let token = SecretToken.generate()
+            storage[PreSessionCSRFKey.self] = token
+            newToken = token
+        }
+        let response = try await render(template, titleKey: titleKey, content, status: status)
+        if let newToken {
+            response.cookies[CSRFMiddleware.preSessionCookie] = HTTPCookies.Value(
+                string: newToken, path: "/", isSecure: samskap.config.secureCookies, isHTTPOnly: true, sameSite: .lax
+            )
+        }
+        return response
     }
 }

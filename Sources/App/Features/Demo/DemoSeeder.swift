@@ -40,7 +40,7 @@ struct DemoSeeder {
         var logins: [(username: String, description: String)]
     }
 
-    static let modules: [any DemoModule] = [DemoOfficesAndStaff(), DemoCandidates(), DemoPathways(), DemoEmployers(), DemoFollowUp()]
+    static let modules: [any DemoModule] = [DemoOfficesAndStaff(), DemoCandidates(), DemoPathways(), DemoEmployers(), DemoFollowUp(), DemoWorkspace()]
 
     let app: Application
 
@@ -66,7 +66,7 @@ struct DemoSeeder {
             }
             passwordSet = password
         }
-        return Result(password: passwordSet, createdUsers: context.createdUsers, logins: DemoOfficesAndStaff.logins)
+        return Result(password: passwordSet, createdUsers: context.createdUsers, logins: DemoOfficesAndStaff.logins + DemoWorkspace.logins)
     }
 
     /// True when the database holds no users at all.
@@ -78,7 +78,7 @@ struct DemoSeeder {
         var lines = ["", "Samskap demo (\(databaseName))", ""]
         lines.append("Demobrukere:")
         for login in result.logins {
-            lines.append("  \(login.username.padding(toLength: 12, withPad: " ", startingAt: 0)) \(login.description)")
+            lines.append("  \(login.username.padding(toLength: 14, withPad: " ", startingAt: 0)) \(login.description)")
         }
         lines.append("")
         if let password = result.password {

@@ -56,13 +56,28 @@ struct FollowUpPage: MultiFormPage {
         var noContactDays: Int
     }
 
-    static func alertItem(_ alert: Alert, req: Request, form: FormBuilder?) -> AlertItem {
-        var snooze = form
-        snooze?.add("until", .date, label: "alert.snooze.until", hint: "alert.snooze.until_hint")
-        snooze?.add("reason", .textarea, label: "alert.snooze.reason", maxLength: PathwayRules.maxReason)
+    /// One alert with its form: a mentor's alarm is answered (never snoozed); the others can be snoozed.
+    /// `failed` is the form that failed on this request, if any; `back` is added to the form's address.
+    static func alertItem(_ alert: Alert, req: Request, mayChange: Bool, failed: (id: String, values: [String: String], errors: FormErrors)?, back: String = "") -> AlertItem {
+        let id = alert.id!.uuidString
+        var forms: [FormView] = []
+        if mayChange, alert.kind == .mentorAlarm {
+            let formID = "kvitter-\(id)"
+            let mine = failed?.id == formID ? failed : nil
+            var form = FormBuilder(req, id: formID, action: "/varsler/\(id)/kvitter\(back)", values: mine?.values ?? [:], errors: mine?.errors ?? .init())
+            form.add("response", .textarea, label: "alert.acknowledge.response", hint: "alert.acknowledge.hint", maxLength: MentorWorkspaceRules.maxResponse)
+            forms.append(form.build(submit: "alert.acknowledge.submit"))
+        } else if mayChange {
+            let formID = "utsett-\(id)"
+            let mine = failed?.id == formID ? failed : nil
+            var form = FormBuilder(req, id: formID, action: "/varsler/\(id)/utsett\(back)", values: mine?.values ?? [:], errors: mine?.errors ?? .init())
+            form.add("until", .date, label: "alert.snooze.until", hint: "alert.snooze.until_hint")
+            form.add("reason", .textarea, label: "alert.snooze.reason", maxLength: PathwayRules.maxReason)
+            forms.append(form.build(submit: "alert.snooze.submit", folded: true, summary: "alert.snooze.summary", secondary: true))
+        }
         return AlertItem(kind: req.t(alert.kind.labelKey), reason: AlertText.reason(alert, t: req.t), since: DisplayDate.date(alert.since),
                          href: AlertText.link(alert), snoozed: alert.isSnoozed(now: req.now) ? DisplayDate.date(alert.snoozedUntil!) : nil,
-                         snoozeForm: snooze.map { [$0.build(submit: "alert.snooze.submit", folded: true, summary: "alert.snooze.summary", secondary: true)] } ?? [])
+                         snoozeForm: forms)
     }
 
     func render(status: HTTPStatus = .ok) async throws -> Response {
@@ -105,7 +120,7 @@ struct FollowUpPage: MultiFormPage {
         let view = View(
             id: pathwayID.uuidString, candidateName: candidate.fullName, mayChange: mayChange,
             alerts: alerts.map { alert in
-                Self.alertItem(alert, req: req, form: mayChange ? builder("utsett-\(alert.id!.uuidString)", action: "/varsler/\(alert.id!.uuidString)/utsett?tilbake=oppfolging") : nil)
+                Self.alertItem(alert, req: req, mayChange: mayChange, failed: failed, back: "?tilbake=oppfolging")
             },
             contactForm: mayChange ? [contactForm.build(submit: "contact.submit")] : [],
             contacts: contacts.map { c in

@@ -156,6 +156,8 @@ struct FollowUpService: WritingService {
         try await app.write(context: context) { db, audit in
             guard let alert = try await Alert.find(alertID, on: db), alert.$office.id == officeID else { throw Abort(.notFound) }
             guard alert.resolvedAt == nil else { throw ProblemError(.conflict, key: "alert.error.resolved") }
+            // A mentor's alarm must be answered, never put off.
+            guard alert.kind != .mentorAlarm else { throw ProblemError(.conflict, key: "alert.error.alarm_snooze") }
             alert.snoozedUntil = until
             alert.snoozeReason = reason
             alert.$snoozedBy.id = actorID

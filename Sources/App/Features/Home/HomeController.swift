@@ -27,7 +27,11 @@ struct HomeController {
     }
 
     func show(req: Request) async throws -> Response {
-        try await render(req: req, failed: nil)
+        // People outside NAV have their own start page.
+        if let external = try req.requirePrincipal().external {
+            return req.redirect(to: external.role == .mentor ? "/mentor" : "/arbeidsgiver")
+        }
+        return try await render(req: req, failed: nil)
     }
 
     func render(req: Request, failed: (id: String, values: [String: String], errors: FormErrors)?, status: HTTPStatus = .ok) async throws -> Response {
@@ -47,7 +51,9 @@ struct HomeController {
         let showAlerts = principal.officeID != nil && principal.hasAny(Access.officeRoles)
         if showAlerts, let officeID = principal.officeID {
             let all = try await AlertStore.current(for: principal.userID, officeID: officeID, includeSnoozed: true, on: req.db, now: req.now)
-            let open = all.filter { !$0.isSnoozed(now: req.now) }
+            // A mentor's alarm comes first: someone at the workplace is waiting for an answer.
+            let open = all.filter { !$0.isSnoozed(now: req.now) }.enumerated()
+                .sorted { ($0.element.kind == .mentorAlarm ? 0 : 1, $0.offset) < ($1.element.kind == .mentorAlarm ? 0 : 1, $1.offset) }.map(\.element)
             snoozed = all.count - open.count
             count = open.count
             let candidates = Dictionary(try await Candidate.query(on: req.db).filter(\.$id ~~ Set(open.map(\.$candidate.id))).all().map { ($0.id!, $0) },
@@ -57,10 +63,7 @@ struct HomeController {
             for alert in open {
                 let id = alert.$candidate.id
                 if byCandidate[id] == nil { order.append(id) }
-                let formID = "utsett-\(alert.id!.uuidString)"
-                let mine = failed?.id == formID ? failed : nil
-                let form = FormBuilder(req, id: formID, action: "/varsler/\(alert.id!.uuidString)/utsett", values: mine?.values ?? [:], errors: mine?.errors ?? .init())
-                byCandidate[id, default: []].append(FollowUpPage.alertItem(alert, req: req, form: form))
+                byCandidate[id, default: []].append(FollowUpPage.alertItem(alert, req: req, mayChange: true, failed: failed))
             }
             groups = order.map { AlertGroup(candidateName: candidates[$0]?.fullName ?? "–", alerts: byCandidate[$0] ?? []) }
             if count > 0 {

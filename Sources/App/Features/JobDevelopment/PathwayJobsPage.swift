@@ -40,6 +40,9 @@ struct PathwayJobsPage: MultiFormPage {
         var isCurrent: Bool
         var endReason: String?
         var endForm: [FormView]
+        /// Whether the mentor has their own account in Samskap.
+        var hasAccount: Bool
+        var inviteForm: [FormView]
     }
 
     struct AgreementItem: Encodable, Sendable {
@@ -106,6 +109,7 @@ struct PathwayJobsPage: MultiFormPage {
         let links = try await PathwayMentor.query(on: db).filter(\.$pathway.$id == pathwayID).with(\.$mentor).sort(\.$fromDate, .descending).all()
         let mentorIDs = Set(links.map { $0.mentor.$employer.id })
         let mentorEmployers = Dictionary(try await Employer.query(on: db).filter(\.$id ~~ mentorIDs).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let mentorAccounts = Set(try await ExternalAccount.query(on: db).filter(\.$mentor.$id ~~ Set(links.map(\.$mentor.id))).all().compactMap(\.$mentor.id))
         let officeMentors = try await Mentor.query(on: db).filter(\.$office.$id == pathway.$office.id).with(\.$employer).sort(\.$name).all()
         let openLinks = links.filter { $0.toDate == nil }
         var mentorForm = builder("mentor", action: "\(base)/mentorer", defaults: ["fromDate": DisplayDate.dayInput(now)])
@@ -152,12 +156,19 @@ struct PathwayJobsPage: MultiFormPage {
                           reasons: s.reasons.map { JobMatch.text($0, req) })
             },
             mentors: links.map { link in
+                let hasAccount = mentorAccounts.contains(link.$mentor.id)
+                var invite = builder("inviter-\(link.$mentor.id.uuidString)", action: "\(base)/mentorer/\(link.$mentor.id.uuidString)/inviter",
+                                     defaults: ["email": link.mentor.email ?? ""])
+                invite.add("email", .email, label: "invitation.staff.email", hint: "invitation.staff.email_hint", maxLength: 254, autocomplete: "off")
                 var end = builder("avslutt-\(link.id!.uuidString)", action: "\(base)/mentorer/\(link.id!.uuidString)/avslutt", defaults: ["toDate": DisplayDate.dayInput(now)])
                 end.add("toDate", .date, label: "mentor.end.date")
                 end.add("reason", .textarea, label: "mentor.end.reason", maxLength: PathwayRules.maxReason)
                 return MentorItem(name: link.mentor.name, href: "/mentorer/\(link.$mentor.id.uuidString)", employer: mentorEmployers[link.mentor.$employer.id] ?? "–",
                                   period: "\(DisplayDate.date(link.fromDate)) – \(link.toDate.map(DisplayDate.date) ?? "")", isCurrent: link.toDate == nil, endReason: link.endReason,
-                                  endForm: mayChange && link.toDate == nil ? [end.build(submit: "mentor.end.submit", folded: true, summary: "mentor.end.summary", secondary: true)] : [])
+                                  endForm: mayChange && link.toDate == nil ? [end.build(submit: "mentor.end.submit", folded: true, summary: "mentor.end.summary", secondary: true)] : [],
+                                  hasAccount: hasAccount,
+                                  inviteForm: mayChange && link.toDate == nil && !hasAccount
+                                      ? [invite.build(submit: "invitation.staff.submit", folded: true, summary: "invitation.staff.summary", secondary: true)] : [])
             },
             mentorForm: mayChange ? [mentorForm.build(submit: "mentor.link.submit", folded: !links.isEmpty, summary: "mentor.link.summary")] : [],
             agreements: agreementItems,

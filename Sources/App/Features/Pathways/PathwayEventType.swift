@@ -23,6 +23,10 @@ public enum PathwayEventType: String, Codable, CaseIterable, Sendable, Hashable,
     case agreementExtended = "agreement_extended"
     case hired
     case placementEnded = "placement_ended"
+    /// Written from the mentor's workspace: hours logged, a training sub-goal's status, a meeting confirmed.
+    case mentorHours = "mentor_hours"
+    case trainingGoalUpdated = "training_goal_updated"
+    case meetingConfirmed = "meeting_confirmed"
     case stepChanged = "step_changed"
     case pathwayClosed = "pathway_closed"
 
@@ -31,8 +35,14 @@ public enum PathwayEventType: String, Codable, CaseIterable, Sendable, Hashable,
     /// Written by the system when a step changes or the pathway closes; never posted directly.
     public var isSystemEvent: Bool { self == .stepChanged || self == .pathwayClosed }
 
+    /// Written by the mentor's own actions in their workspace; tied to the record they describe.
+    public var isWorkspaceEvent: Bool { self == .mentorHours || self == .trainingGoalUpdated || self == .meetingConfirmed }
+
     /// Types a counselor may record by hand, in the order the form lists them.
-    public static var recordable: [PathwayEventType] { allCases.filter { !$0.isSystemEvent && $0 != .referralReceived } }
+    public static var recordable: [PathwayEventType] { allCases.filter { !$0.isSystemEvent && !$0.isWorkspaceEvent && $0 != .referralReceived } }
+
+    /// Whether a counselor may withdraw an event of this type as recorded by mistake.
+    public var isWithdrawable: Bool { !isSystemEvent && !isWorkspaceEvent && self != .referralReceived }
 
     /// Events that concern one employer; the form asks for it.
     public var concernsEmployer: Bool {

@@ -182,7 +182,7 @@ struct PathwayPage {
                 let id = event.id?.uuidString ?? ""
                 return TimelineItem(
                     id: id,
-                    withdrawable: opened.mayChange && event.withdrawnAt == nil && !event.type.isSystemEvent && event.type != .referralReceived,
+                    withdrawable: opened.mayChange && event.withdrawnAt == nil && event.type.isWithdrawable,
                     withdrawn: event.withdrawnAt.map { req.t("pathway.timeline.withdrawn", DisplayDate.dateTime($0), event.withdrawnBy?.displayName ?? "–", event.withdrawnReason ?? "") },
                     withdrawError: withdrawErrors.items.first { $0.field == "withdraw-\(id)" }?.message,
                     date: DisplayDate.date(event.occurredAt), label: req.t(event.type.labelKey), employer: event.employer?.name,

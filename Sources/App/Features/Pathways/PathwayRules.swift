@@ -95,7 +95,7 @@ enum PathwayRules {
         var issues: [ProblemError.FieldIssue] = []
         let type = trimmed(rawType).flatMap(PathwayEventType.init(rawValue:))
         if type == nil || !PathwayEventType.recordable.contains(type!) {
-            issues.append(.init("type", type?.isSystemEvent == true || type == .referralReceived ? "pathway.error.system_event" : "pathway.error.event_type"))
+            issues.append(.init("type", type.map { !$0.isWithdrawable } == true ? "pathway.error.system_event" : "pathway.error.event_type"))
         }
         // Visits may precede the referral (a workplace known from before); nothing is older than the window.
         let date = moment(occurredAt, field: "occurredAt", now: now, notBefore: type == .employerVisit || type == .employerContact ? nil : referralDate, issues: &issues)

@@ -247,7 +247,7 @@ struct PathwayService: WritingService {
                 throw ProblemError(.conflict, key: "pathway.error.closed")
             }
             guard let event = try await PathwayEvent.find(eventID, on: db), event.$pathway.id == pathwayID else { throw Abort(.notFound) }
-            guard !event.type.isSystemEvent, event.type != .referralReceived else {
+            guard event.type.isWithdrawable else {
                 throw ProblemError.validation([.init("event", "pathway.error.withdraw_system")])
             }
             guard event.withdrawnAt == nil else { throw ProblemError(.conflict, key: "pathway.error.already_withdrawn") }

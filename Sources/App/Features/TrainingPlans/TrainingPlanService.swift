@@ -44,12 +44,13 @@ struct TrainingPlanService: WritingService {
         }
     }
 
-    /// A status change and/or a progress note; each writes one line of the goal's history.
+    /// A status change and/or a progress note; each writes one line of the goal's history. A change
+    /// made by the mentor in their workspace also writes a `training_goal_updated` event.
     @discardableResult
-    func updateGoal(_ goalID: UUID, agreementID: UUID, _ update: TrainingPlanRules.ValidUpdate) async throws -> TrainingGoal {
+    func updateGoal(_ goalID: UUID, agreementID: UUID, _ update: TrainingPlanRules.ValidUpdate, byMentor: Bool = false) async throws -> TrainingGoal {
         let (actorID, now) = (actorID, now)
         return try await app.write(context: context) { db, audit in
-            let (_, pathway) = try await Self.lockWritable(agreementID, on: db)
+            let (agreement, pathway) = try await Self.lockWritable(agreementID, on: db)
             guard let goal = try await TrainingGoal.find(goalID, on: db), goal.$agreement.id == agreementID else { throw Abort(.notFound) }
             let change = try TrainingPlanRules.change(from: goal.status, update)
             let note = TrainingGoalNote()
@@ -63,6 +64,11 @@ struct TrainingPlanService: WritingService {
             if let move = change.move { goal.status = move.to }
             goal.updatedAt = now
             try await goal.save(on: db)
+            if byMentor {
+                try await PathwayService.insertEvent(pathwayID: pathway.requireID(), type: .trainingGoalUpdated, at: now, by: actorID, now: now,
+                                                     employerID: agreement.$employer.id, agreementID: agreementID,
+                                                     note: change.move.map { "\($0.from.rawValue) → \($0.to.rawValue)" } ?? "notat", on: db)
+            }
             let what = change.move.map { "\($0.from.rawValue) → \($0.to.rawValue)" } ?? "notat"
             audit.record(Self.audit(.trainingGoalSaved, pathway, agreementID, "delmål \(goalID.uuidString): \(what)\(change.move != nil && change.note != nil ? " med notat" : "")"))
             return goal

@@ -1,0 +1,200 @@
+import Fluent
+import Vapor
+
+extension AuditAction {
+    static let mentorCaseRead: AuditAction = "workspace.case_read"
+    static let mentorHoursLogged: AuditAction = "workspace.hours_logged"
+    static let mentorObservationWritten: AuditAction = "workspace.observation_written"
+    static let mentorAlarmRaised: AuditAction = "workspace.alarm_raised"
+    static let mentorAlarmAcknowledged: AuditAction = "workspace.alarm_acknowledged"
+    static let meetingConfirmed: AuditAction = "workspace.meeting_confirmed"
+}
+
+/// What a mentor writes in their workspace, and the counselor's answer to an alarm. Each change,
+/// its pathway event, the pathway's criteria and alerts, and the audit entry in one transaction.
+struct MentorWorkspaceService: WritingService {
+    let app: Application
+    let context: AuditContext
+    let actorID: UUID
+    let now: Date
+
+    private func model(_ pathway: Pathway, on db: any Database) async throws -> MethodModel {
+        guard let record = try await MethodModelRecord.find(pathway.$methodModel.id, on: db) else { throw Abort(.internalServerError) }
+        return try app.samskap.methodModels.model(record)
+    }
+
+    /// The pathway's mentor agreement with this mentor in its current terms, if any (hours are counted against it).
+    static func mentorAgreement(pathwayID: UUID, mentorID: UUID, on db: any Database) async throws -> (Agreement, AgreementVersion)? {
+        for agreement in try await Agreement.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$type == .mentor)
+            .filter(\.$annulledOn == nil).sort(\.$createdAt, .descending).all() {
+            if let version = try await AgreementVersion.query(on: db).filter(\.$agreement.$id == agreement.requireID())
+                .filter(\.$version == agreement.currentVersion).first(), version.$mentor.id == mentorID {
+                return (agreement, version)
+            }
+        }
+        return nil
+    }
+
+    @discardableResult
+    func logHours(_ found: MentorCase, _ valid: MentorWorkspaceRules.ValidHours) async throws -> MentorHours {
+        let (actorID, now) = (actorID, now)
+        let pathwayID = found.pathwayID
+        let mentor = found.mentor
+        return try await app.write(context: context) { db, audit in
+            let pathway = try await FollowUpService.lockOpen(pathwayID, on: db)
+            let row = MentorHours()
+            row.$pathway.id = pathwayID
+            row.$agreement.id = try await Self.mentorAgreement(pathwayID: pathwayID, mentorID: mentor.requireID(), on: db)?.0.requireID()
+            row.$mentor.id = try mentor.requireID()
+            row.workedOn = valid.workedOn
+            row.hundredthHours = valid.hundredthHours
+            row.activity = valid.activity
+            row.recordedAt = now
+            row.$recordedBy.id = actorID
+            let event = try await PathwayService.insertEvent(pathwayID: pathwayID, type: .mentorHours, at: valid.workedOn, by: actorID, now: now,
+                                                             employerID: mentor.$employer.id, agreementID: row.$agreement.id,
+                                                             note: "\(MentorWorkspaceRules.hoursText(valid.hundredthHours)) t", on: db)
+            row.eventID = event.id
+            try await row.create(on: db)
+            pathway.updatedAt = now
+            try await pathway.save(on: db)
+            try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: try await model(pathway, on: db), on: db, now: now)
+            audit.record(.pathway(.mentorHoursLogged, pathway, detail: "\(MentorWorkspaceRules.hoursText(valid.hundredthHours)) t \(DisplayDate.dayInput(valid.workedOn))"))
+            return row
+        }
+    }
+
+    @discardableResult
+    func observe(_ found: MentorCase, kind: ObservationKind, text: String) async throws -> MentorObservation {
+        let (actorID, now) = (actorID, now)
+        let pathwayID = found.pathwayID
+        let mentor = found.mentor
+        return try await app.write(context: context) { db, audit in
+            let pathway = try await FollowUpService.lockOpen(pathwayID, on: db)
+            let row = MentorObservation()
+            row.$pathway.id = pathwayID
+            row.$mentor.id = try mentor.requireID()
+            row.kind = kind
+            row.text = text
+            row.writtenAt = now
+            row.$writtenBy.id = actorID
+            let event = try await PathwayService.insertEvent(pathwayID: pathwayID, type: .mentorContact, at: now, by: actorID, now: now,
+                                                             employerID: mentor.$employer.id, note: "Observasjon fra mentor (\(kind.rawValue))", on: db)
+            row.eventID = event.id
+            try await row.create(on: db)
+            pathway.updatedAt = now
+            try await pathway.save(on: db)
+            try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: try await model(pathway, on: db), on: db, now: now)
+            audit.record(.pathway(.mentorObservationWritten, pathway, detail: kind.rawValue))
+            return row
+        }
+    }
+
+    /// Raises an alarm: the counselor's `mentor_alarm` alert opens in the same transaction, and an
+    /// e-mail (without names) tells the counselor at once. The alert cannot be snoozed; only an
+    /// answer resolves it.
+    @discardableResult
+    func raiseAlarm(_ found: MentorCase, reason: AlarmReason, text: String?, baseURL: String) async throws -> MentorAlarm {
+        let (actorID, now) = (actorID, now)
+        let pathwayID = found.pathwayID
+        let mentor = found.mentor
+        let alarm = try await app.write(context: context) { db, audit in
+            let pathway = try await FollowUpService.lockOpen(pathwayID, on: db)
+            let row = MentorAlarm()
+            row.$pathway.id = pathwayID
+            row.$mentor.id = try mentor.requireID()
+            row.reason = reason
+            row.text = text
+            row.raisedAt = now
+            row.$raisedBy.id = actorID
+            let event = try await PathwayService.insertEvent(pathwayID: pathwayID, type: .mentorContact, at: now, by: actorID, now: now,
+                                                             employerID: mentor.$employer.id, note: "Alarm fra mentor: \(reason.rawValue)", on: db)
+            row.eventID = event.id
+            try await row.create(on: db)
+            let alert = Alert()
+            alert.$pathway.id = pathwayID
+            alert.$candidate.id = pathway.$candidate.id
+            alert.$office.id = pathway.$office.id
+            alert.kind = .mentorAlarm
+            alert.subject = try row.requireID().uuidString
+            alert.since = now
+            alert.reasonArgs = [reason.rawValue, mentor.name]
+            alert.openedAt = now
+            try await alert.create(on: db)
+            row.alertID = alert.id
+            try await row.save(on: db)
+            pathway.updatedAt = now
+            try await pathway.save(on: db)
+            try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: try await model(pathway, on: db), on: db, now: now)
+            audit.record(.pathway(.mentorAlarmRaised, pathway, detail: reason.rawValue))
+            return row
+        }
+        await notifyCounselor(pathway: found.pathway, reason: reason, baseURL: baseURL)
+        return alarm
+    }
+
+    /// The e-mail leaves names out: it says only that there is an alarm and where to read it.
+    private func notifyCounselor(pathway: Pathway, reason: AlarmReason, baseURL: String) async {
+        do {
+            guard let counselor = try await User.find(pathway.$counselor.id, on: app.db),
+                  let email = Self.staffEmail(counselor) else { return }
+            let t = { (key: String, args: [String]) in app.samskap.strings.text(key, locale: counselor.locale ?? "nb", args: args) }
+            try await app.samskap.mail.send(Mail(to: email, subject: t("alarm.mail.subject", []),
+                                                 body: t("alarm.mail.body", [t(reason.labelKey, []), "\(baseURL)/forlop/\(pathway.id!.uuidString)/oppfolging#mentor"])))
+        } catch {
+            // The alert is stored and on the counselor's start page; a failed e-mail must not undo it.
+            app.logger.error("Varsel om mentoralarm kunne ikke sendes på e-post: \(String(describing: error))")
+        }
+    }
+
+    /// Staff accounts have no e-mail field; a username that is an address is used, otherwise the
+    /// alert on the start page is the channel.
+    static func staffEmail(_ user: User) -> String? {
+        CandidateRules.isEmail(user.username) ? user.username : nil
+    }
+
+    /// The counselor's answer. Resolves the alert; the mentor sees the answer in their workspace.
+    func acknowledge(alertID: UUID, officeID: UUID, response: String) async throws -> MentorAlarm {
+        let (actorID, now) = (actorID, now)
+        return try await app.write(context: context) { db, audit in
+            guard let alert = try await Alert.find(alertID, on: db), alert.$office.id == officeID else { throw Abort(.notFound) }
+            try await DatabaseDialect(db).lockRow("pathways", id: alert.$pathway.id, on: db)
+            guard alert.kind == .mentorAlarm else { throw ProblemError(.conflict, key: "alert.error.not_alarm") }
+            guard alert.resolvedAt == nil, let alarmID = UUID(uuidString: alert.subject),
+                  let alarm = try await MentorAlarm.find(alarmID, on: db), alarm.acknowledgedAt == nil else {
+                throw ProblemError(.conflict, key: "alert.error.resolved")
+            }
+            alarm.acknowledgedAt = now
+            alarm.$acknowledgedBy.id = actorID
+            alarm.response = response
+            try await alarm.save(on: db)
+            alert.resolvedAt = now
+            try await alert.save(on: db)
+            audit.record(AuditEvent(.mentorAlarmAcknowledged, objectType: AuditObjectType.candidate, objectID: alert.$candidate.id.uuidString,
+                                    officeID: officeID, detail: "alarm \(alarmID.uuidString)"))
+            return alarm
+        }
+    }
+
+    /// The mentor will come. Idempotent: a second confirmation changes nothing.
+    func confirmMeeting(_ found: MentorCase, meetingID: UUID) async throws {
+        let (actorID, now) = (actorID, now)
+        let pathwayID = found.pathwayID
+        let employerID = found.mentor.$employer.id
+        try await app.write(context: context) { db, audit in
+            let pathway = try await FollowUpService.lockOpen(pathwayID, on: db)
+            guard let meeting = try await Meeting.find(meetingID, on: db), meeting.$pathway.id == pathwayID,
+                  meeting.participants.contains(where: { $0.role == .mentor }) else { throw Abort(.notFound) }
+            guard meeting.status == .planned else { throw ProblemError(.conflict, key: "meeting.error.not_planned") }
+            if try await MeetingConfirmation.query(on: db).filter(\.$meeting.$id == meetingID).filter(\.$user.$id == actorID).count() > 0 { return }
+            let row = MeetingConfirmation()
+            row.$meeting.id = meetingID
+            row.$user.id = actorID
+            row.confirmedAt = now
+            try await row.create(on: db)
+            try await PathwayService.insertEvent(pathwayID: pathwayID, type: .meetingConfirmed, at: now, by: actorID, now: now,
+                                                 employerID: employerID, note: "\(meeting.type.rawValue) \(DisplayDate.dateTime(meeting.startsAt))", on: db)
+            audit.record(.pathway(.meetingConfirmed, pathway, detail: "møte \(meetingID.uuidString)"))
+        }
+    }
+}
