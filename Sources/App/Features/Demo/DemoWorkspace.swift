@@ -39,8 +39,14 @@ struct DemoWorkspace: DemoModule {
                 otherAgreement = agreement
             }
         }
-        guard let (first, firstVersion) = mentorAgreement, let firstMentorID = firstVersion.$mentor.id,
-              let firstMentor = try await Mentor.find(firstMentorID, on: db) else { return }
+        guard let (first, firstVersion) = mentorAgreement else { return }
+        // The mentor works at the agreement's employer (older demo data may have borrowed another employer's mentor).
+        let firstMentor = try await mentor(at: first.$employer.id, officeID: officeID, name: "Mona Mentor", now: now, on: db)
+        let firstMentorID = try firstMentor.requireID()
+        if firstVersion.$mentor.id != firstMentorID {
+            firstVersion.$mentor.id = firstMentorID
+            try await firstVersion.save(on: db)
+        }
         // mentor2 works at another employer, on another pathway.
         guard let second = otherAgreement.flatMap({ $0.$employer.id != firstMentor.$employer.id && $0.$pathway.id != first.$pathway.id ? $0 : nil })
             ?? agreements.first(where: { $0.$employer.id != firstMentor.$employer.id && $0.$pathway.id != first.$pathway.id }) else { return }

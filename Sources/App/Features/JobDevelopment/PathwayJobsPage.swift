@@ -157,7 +157,7 @@ struct PathwayJobsPage: MultiFormPage {
             },
             mentors: links.map { link in
                 let hasAccount = mentorAccounts.contains(link.$mentor.id)
-                var invite = builder("inviter-\(link.$mentor.id.uuidString)", action: "\(base)/mentorer/\(link.$mentor.id.uuidString)/inviter",
+                var invite = builder("inviter-\(link.id!.uuidString)", action: "\(base)/mentorer/\(link.id!.uuidString)/inviter",
                                      defaults: ["email": link.mentor.email ?? ""])
                 invite.add("email", .email, label: "invitation.staff.email", hint: "invitation.staff.email_hint", maxLength: 254, autocomplete: "off")
                 var end = builder("avslutt-\(link.id!.uuidString)", action: "\(base)/mentorer/\(link.id!.uuidString)/avslutt", defaults: ["toDate": DisplayDate.dayInput(now)])

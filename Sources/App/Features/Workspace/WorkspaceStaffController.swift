@@ -6,9 +6,12 @@ import Vapor
 struct WorkspaceStaffController {
     func inviteMentor(req: Request) async throws -> Response {
         let opened = try await req.openPathway(needs: .full)
-        guard let mentorID = req.parameters.get("mentorID", as: UUID.self) else { throw Abort(.notFound) }
+        // The mentor's period on this pathway (the route shares its parameter with ending a period).
+        guard let linkID = req.parameters.get("linkID", as: UUID.self),
+              let link = try await PathwayMentor.find(linkID, on: req.db), link.$pathway.id == opened.id else { throw Abort(.notFound) }
+        let mentorID = link.$mentor.id
         let form = try req.content.decode([String: String].self)
-        return try await req.submitForm("inviter-\(mentorID.uuidString)", values: form,
+        return try await req.submitForm("inviter-\(linkID.uuidString)", values: form,
                                         done: "/forlop/\(opened.id.uuidString)/jobb?melding=\(Flash.invitationSent.rawValue)#mentorer",
                                         page: { PathwayJobsPage(req: req, opened: opened) }) {
             _ = try await ExternalAccounts(req: req).inviteMentor(opened, mentorID: mentorID, email: form["email"], baseURL: req.publicBaseURL)
@@ -88,7 +91,7 @@ enum WorkspaceRoutes {
         mentor.post("mentor", "forlop", ":pathwayID", "moter", ":meetingID", "bekreft", use: pages.confirmMeeting)
 
         let staff = WorkspaceStaffController()
-        office.post("forlop", ":pathwayID", "jobb", "mentorer", ":mentorID", "inviter", use: staff.inviteMentor)
+        office.post("forlop", ":pathwayID", "jobb", "mentorer", ":linkID", "inviter", use: staff.inviteMentor)
         office.post("avtaler", ":agreementID", "inviter", use: staff.inviteEmployerContact)
         office.post("varsler", ":alertID", "kvitter", use: staff.acknowledge)
 
