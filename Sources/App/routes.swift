@@ -43,6 +43,7 @@ func routes(_ app: Application) throws {
     app.access(.web(.signedIn)).get(use: home.show)
     staff.get("meg", use: account.show)
     staff.post("meg", "innstillinger", use: account.savePreferences)
+    staff.post("meg", "telefon", use: account.savePhone)
     staff.post("meg", "tokens", ":tokenID", "trekk-tilbake", use: account.revokeToken)
     staff.post("meg", "kalender", use: account.createCalendarFeed)
     staff.post("meg", "kalender", "trekk-tilbake", use: account.revokeCalendarFeed)

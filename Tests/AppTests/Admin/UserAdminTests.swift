@@ -54,7 +54,7 @@ struct UserAdminTests {
             #expect(taken.text.contains("Brukernavnet er allerede i bruk."))
             let external = try await admin.post("/admin/brukere", [("username", "mentor9"), ("displayName", "Mentor"), ("roles[]", "mentor")])
             #expect(external.text.contains("Mentorer og arbeidsgivere får tilgang ved invitasjon"))
-            #expect(try await User.query(on: t.db).count() == 7)
+            #expect(try await User.query(on: t.db).count() == 10)
             #expect(try await t.auditEntries(.userCreated).allSatisfy { $0.actorUsername == "cli" })
         }
     }

@@ -14,12 +14,14 @@ struct CommandTests {
             #expect(first.contains("Passord for alle demobrukere: \(TestApp.demoPassword)"))
             #expect(first.contains("veileder3"))
             let users = try await User.query(on: t.db).with(\.$roleRows).with(\.$office).all()
-            #expect(users.count == 7)
+            #expect(users.count == 10)
             #expect(users.allSatisfy { $0.isDemo })
             #expect(try await Office.query(on: t.db).all().map(\.enhetNumber).sorted() == ["9901", "9902"])
             let expected: [String: (Role, String?)] = [
                 "admin": (.admin, nil), "leder1": (.leder, "9901"), "veileder1": (.veileder, "9901"), "veileder2": (.veileder, "9901"),
                 "marked1": (.markedskontakt, "9901"), "leder2": (.leder, "9902"), "veileder3": (.veileder, "9902"),
+                // Outside NAV: no office of their own; the inviting office is on their external account.
+                "mentor1": (.mentor, nil), "mentor2": (.mentor, nil), "arbeidsgiver1": (.arbeidsgiver, nil),
             ]
             for user in users {
                 let (role, office) = try #require(expected[user.username])
@@ -30,7 +32,7 @@ struct CommandTests {
             let auditCount = try await AuditEntry.query(on: t.db).count()
 
             try await t.run(["demo"])
-            #expect(try await User.query(on: t.db).count() == 7)
+            #expect(try await User.query(on: t.db).count() == 10)
             #expect(try await Office.query(on: t.db).count() == 2)
             #expect(try await AuditEntry.query(on: t.db).count() == auditCount + 1, "a second run only notes that the password was set")
             #expect(try await t.browser().login("marked1").status == .seeOther, "the configured password still opens every demo account")
@@ -127,7 +129,7 @@ struct CommandTests {
             copy.logger.logLevel = .warning
             do {
                 try await App.configure(copy, config: AppConfig(database: .sqlite(path: target), bcryptCost: 4))
-                #expect(try await User.query(on: copy.db).count() == 7)
+                #expect(try await User.query(on: copy.db).count() == 10)
                 let report = try await AuditVerifier(db: copy.db).verify()
                 #expect(report.finding == nil)
                 #expect(report.checked > 9)

@@ -27,11 +27,11 @@ struct StartupTests {
         try await withTestApp(demo: false, configure: { $0.seedDemoAtStart = true }) { t in
             try await t.app.autoRevert()
             try await Startup.prepare(t.app, command: "serve")
-            #expect(try await User.query(on: t.db).filter(\.$isDemo == true).count() == 7)
+            #expect(try await User.query(on: t.db).filter(\.$isDemo == true).count() == 10)
             #expect(try await t.browser().login("veileder1").status == .seeOther)
             // A second start changes nothing.
             try await Startup.prepare(t.app, command: "serve")
-            #expect(try await User.query(on: t.db).count() == 7)
+            #expect(try await User.query(on: t.db).count() == 10)
         }
         try await withTestApp(demo: false, configure: { $0.seedDemoAtStart = true }) { t in
             _ = try await UserAccounts(app: t.app, context: .cli).create(.init(username: "ekte", displayName: "Ekte", roles: [.admin], officeID: nil))

@@ -37,40 +37,13 @@ private enum EW {
         var officeID: UUID
     }
 
-    /// arbeidsgiver1 and whom the account stands for. Until the demo data has the account, the
-    /// same kind of account is made here (an employer contact at a cooperating employer of 9901).
+    /// arbeidsgiver1 (demo data) and whom the account stands for.
     static func contact(_ t: TestApp) async throws -> Contact {
-        if let user = try await User.query(on: t.db).filter(\.$username == username).first() {
-            let account = try #require(try await ExternalAccount.query(on: t.db).filter(\.$user.$id == user.requireID()).first(),
-                                       "arbeidsgiver1 has no external account")
-            return Contact(userID: try user.requireID(), displayName: user.displayName, employerID: account.$employer.id, officeID: account.$office.id)
-        }
-        let office = try await t.office("9901").requireID()
-        let staff = try await t.user("veileder1").requireID()
-        let employer = try #require(try await Employer.query(on: t.db).filter(\.$office.$id == office).filter(\.$cooperationStatus == .cooperating)
-            .sort(\.$name).first())
-        let hash = try await t.app.samskap.passwords.hash(TestApp.demoPassword)
-        let user = User(username: username, displayName: "Arne Arbeidsgiver", officeID: office, passwordHash: hash, mustChangePassword: false, isDemo: true)
-        try await t.app.write(context: .cli) { db, _ in
-            let contact = EmployerContact()
-            contact.$employer.id = try employer.requireID()
-            contact.name = "Arne Arbeidsgiver"
-            contact.createdAt = t.clock.now()
-            contact.$createdBy.id = staff
-            try await contact.create(on: db)
-            try await user.create(on: db)
-            try await UserRole(userID: user.requireID(), role: .arbeidsgiver).create(on: db)
-            let account = ExternalAccount()
-            account.$user.id = try user.requireID()
-            account.role = .arbeidsgiver
-            account.$office.id = office
-            account.$employer.id = try employer.requireID()
-            account.$employerContact.id = try contact.requireID()
-            account.email = "arne@example.no"
-            account.createdAt = t.clock.now()
-            try await account.create(on: db)
-        }
-        return Contact(userID: try user.requireID(), displayName: user.displayName, employerID: try employer.requireID(), officeID: office)
+        let user = try await t.user(username)
+        let account = try #require(try await ExternalAccount.query(on: t.db).filter(\.$user.$id == user.requireID()).first(),
+                                   "arbeidsgiver1 has no external account")
+        #expect(account.role == .arbeidsgiver && account.$employerContact.id != nil)
+        return Contact(userID: try user.requireID(), displayName: user.displayName, employerID: account.$employer.id, officeID: account.$office.id)
     }
 
     /// The confidentiality declaration, accepted as the person would (once; again does nothing).
@@ -188,7 +161,7 @@ private enum EW {
     static func crawl(_ browser: Browser, from start: String = "/arbeidsgiver", limit: Int = 40) async throws -> [String: TestingHTTPResponse] {
         var seen: [String: TestingHTTPResponse] = [:]
         var queue = [start]
-        let regex = try Regex(#"href="(/[^"#?]*)"#)
+        let regex = try Regex(##"href="(/[^"#?]*)"##)
         while let path = queue.first, seen.count < limit {
             queue.removeFirst()
             guard seen[path] == nil else { continue }
@@ -349,6 +322,25 @@ struct EmployerWorkspaceTests {
         }
     }
 
+    @Test("A contact person removed from the employer register sees nothing any more (403, audited)")
+    func removedContact() async throws {
+        try await withTestApp { t in
+            let s = try await EW.story(t)
+            let id = try await EW.agreement(t, s)
+            let browser = try await EW.signIn(t)
+            let user = try await t.user(EW.username)
+            let account = try #require(try await ExternalAccount.query(on: t.db).filter(\.$user.$id == user.requireID()).first())
+            let contact = try #require(try await EmployerContact.find(account.$employerContact.id, on: t.db))
+            contact.removedAt = t.clock.now()
+            try await contact.save(on: t.db)
+            let before = try await EW.auditIDs(t, .accessDenied)
+            #expect(try await browser.get("/arbeidsgiver").status == .forbidden)
+            let page = try await browser.get("/arbeidsgiver/avtaler/\(id)")
+            #expect(page.status == .forbidden && !page.text.contains("Åsmund"))
+            #expect(try await EW.deniedEntries(t, since: before).count == 2)
+        }
+    }
+
     // MARK: - 3. The employer's approval
 
     @Test("Approving as employer: stored as party arbeidsgiver by the contact, audited with them as actor; twice → 409 and nothing duplicated; a changed agreement is not approved blind")
@@ -441,7 +433,8 @@ struct EmployerWorkspaceTests {
             #expect(try await WorkspaceMessages.unreadCount(for: counselorID, on: t.db) == unreadBefore + 1)
             let entries = try await t.auditEntries(.employerMessageSent).filter { !beforeAudit.contains($0.id) }
             #expect(entries.count == 1 && entries.first?.actorUsername == EW.username && entries.first?.objectID == s.candidate.id?.uuidString)
-            #expect(!(entries.first?.detail ?? "").contains("presis"), "the audit trail does not copy the text")
+            let detail = entries.first?.detail ?? ""
+            #expect(detail.contains("melding") && detail.range(of: "presis") == nil, "the audit trail does not copy the text: \(detail)")
 
             let own = try await browser.get(path)
             EW.expectRendered(own, path)
@@ -622,6 +615,28 @@ struct EmployerWorkspaceTests {
             #expect(page.status == .notFound)
             let denied = try await EW.deniedEntries(t, since: before)
             #expect(denied.count == 1 && denied.first?.objectID == s.candidate.id?.uuidString)
+        }
+    }
+
+    // MARK: - 7. Demo data
+
+    @Test("The demo module writes arbeidsgiver1's two messages to the counselor of one of their agreements, once")
+    func demo() async throws {
+        try await withTestApp { t in
+            let contact = try await EW.contact(t)
+            let context = DemoSeeder.Context(app: t.app, db: t.db, passwordHash: "x")
+            try await DemoEmployerWorkspace().seed(context)
+            try await DemoEmployerWorkspace().seed(context)
+            let messages = try await WorkspaceMessage.query(on: t.db).filter(\.$fromUser.$id == contact.userID).sort(\.$sentAt).all()
+            #expect(messages.count == 2, "the demo company has an agreement in the window, and the messages are written once")
+            for message in messages {
+                let pathway = try #require(try await Pathway.find(message.$pathway.id, on: t.db))
+                #expect(message.$toUser.id == pathway.$counselor.id && message.$employer.id == contact.employerID)
+                EW.expectNoNationalID(message.text, "a demo message")
+            }
+            #expect(messages.first?.readAt != nil && messages.last?.readAt == nil)
+            let counselor = try #require(messages.first?.$toUser.id)
+            #expect(try await WorkspaceMessages.unreadCount(for: counselor, on: t.db) >= 1)
         }
     }
 }

@@ -172,8 +172,9 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, ExpressibleBySt
         .languageObservationRecorded, .alertsRead, .alertSnoozed, .plainLanguageUpdated,
         .invitationSent, .invitationAccepted, .invitationRefused, .declarationAccepted, .loginCodeSent,
         .mentorCaseRead, .mentorHoursLogged, .mentorObservationWritten, .mentorAlarmRaised, .mentorAlarmAcknowledged, .meetingConfirmed,
+        .employerMessageSent, .employerMeetingConfirmed,
         .auditSearched, .backupTaken, .demoSeeded,
-    ]
+    ] + gatheringActions
 
     public var labelKey: String { "audit.action.\(rawValue)" }
 }

@@ -79,6 +79,9 @@ enum Flash: String, CaseIterable {
     case observationSent = "observasjon-sendt"
     case alarmSent = "alarm-sendt"
     case meetingConfirmed = "mote-bekreftet"
+    case employerMessageSent = "arbeidsgiver-melding-sendt"
+    case employerMeetingConfirmed = "arbeidsgiver-oppmote-bekreftet"
+    case messageMarkedRead = "melding-lest"
 
     var messageKey: String { "flash.\(rawValue)" }
 }
@@ -124,6 +127,8 @@ extension Request {
             items.append(("/kandidater/ny", "nav.new_candidate"))
             items.append(("/virksomheter", "nav.employers"))
             items.append(("/jobbutvikling", "nav.job_development"))
+            items.append(("/samlinger", "gathering.nav"))
+            items.append(("/meldinger", "messages.nav"))
         }
         if principal.officeID != nil, principal.roles.contains(.leder) {
             items.append(("/kontor/oversikt", "nav.overview"))

@@ -25,6 +25,9 @@ struct AccountController {
         var calendarLastUsed: String?
         /// The feed's address, shown once, right after it was made (only its digest is kept).
         var calendarURL: String?
+        /// Office staff: the phone number mentors of their candidates see.
+        var phone: String
+        var phoneError: String?
     }
 
     struct PreferencesForm: Content {
@@ -35,8 +38,27 @@ struct AccountController {
         try await render(req: req, calendarURL: nil)
     }
 
-    private func render(req: Request, calendarURL: String?) async throws -> Response {
+    /// The phone number shown to the mentors of one's candidates; empty removes it.
+    func savePhone(req: Request) async throws -> Response {
         let principal = try req.requirePrincipal()
+        let raw = (try? req.content.get(String.self, at: "phone")) ?? ""
+        var issues: EmployerRules.Issues = []
+        let phone = EmployerRules.text(raw, "phone", max: 30, &issues)
+        if let phone, !CandidateRules.isPhone(phone) { issues.append(.init("phone", "candidate.error.phone")) }
+        guard issues.isEmpty else {
+            return try await render(req: req, calendarURL: nil, phone: (String(raw.prefix(30)), FormErrors(issues, req).items.first?.message), status: .unprocessableEntity)
+        }
+        try await req.write { db, audit in
+            try await User.query(on: db).set(\.$phone, to: phone).filter(\.$id == principal.userID).update()
+            audit.record(AuditEvent(.userPreferencesChanged, objectType: AuditObjectType.user, objectID: principal.userID.uuidString, officeID: principal.officeID,
+                                    detail: phone == nil ? "telefon fjernet" : "telefon endret"))
+        }
+        return req.redirect(to: "/meg?melding=\(Flash.saved.rawValue)#telefon", redirectType: .normal)
+    }
+
+    private func render(req: Request, calendarURL: String?, phone typed: (String, String?)? = nil, status: HTTPStatus = .ok) async throws -> Response {
+        let principal = try req.requirePrincipal()
+        let stored = try await User.find(principal.userID, on: req.db)?.phone
         let feed = try await CalendarFeeds.active(for: principal.userID, on: req.db)
         let tokens = try await APIToken.query(on: req.db)
             .filter(\.$user.$id == principal.userID)
@@ -50,9 +72,9 @@ struct AccountController {
             tokens: tokens.map { TokenRow(token: $0, revokeBase: "/meg/tokens") },
             showCalendar: principal.officeID != nil && principal.hasAny(Access.officeRoles),
             calendarActiveSince: feed.map { DisplayDate.dateTime($0.createdAt) }, calendarLastUsed: feed?.lastUsedAt.map(DisplayDate.dateTime),
-            calendarURL: calendarURL
+            calendarURL: calendarURL, phone: typed?.0 ?? stored ?? "", phoneError: typed?.1
         )
-        return try await req.render("account/show", titleKey: "account.title", view)
+        return try await req.render("account/show", titleKey: "account.title", view, status: status)
     }
 
     func savePreferences(req: Request) async throws -> Response {

@@ -43,11 +43,32 @@ struct FollowUpPage: MultiFormPage {
         var statusClass: String
     }
 
+    /// What the pathway's mentors wrote in their workspace.
+    struct MentorItem: Encodable, Sendable {
+        var when: String
+        var who: String
+        var title: String
+        var text: String?
+        var response: String?
+        var open: Bool
+    }
+
+    struct MentorMonth: Encodable, Sendable {
+        var who: String
+        var month: String
+        var logged: String
+        var agreed: String?
+        var over: Bool
+    }
+
     struct View: Encodable, Sendable {
         var id: String
         var candidateName: String
         var mayChange: Bool
         var alerts: [AlertItem]
+        var mentorNotes: [MentorItem]
+        var mentorMonths: [MentorMonth]
+        var meetingConfirmations: [String]
         var contactForm: [FormView]
         var contacts: [ContactItem]
         var upcoming: [MeetingItem]
@@ -117,10 +138,43 @@ struct FollowUpPage: MultiFormPage {
         let upcoming = meetings.filter { $0.status == .planned }.sorted { $0.startsAt < $1.startsAt }
         let past = meetings.filter { $0.status != .planned }
 
+        // From the mentors' workspace: alarms and observations, newest first, and hours by month.
+        let mentors = Dictionary(try await Mentor.query(on: db).join(PathwayMentor.self, on: \Mentor.$id == \PathwayMentor.$mentor.$id)
+            .filter(PathwayMentor.self, \.$pathway.$id == pathwayID).all().map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        let alarms = try await MentorAlarm.query(on: db).filter(\.$pathway.$id == pathwayID).sort(\.$raisedAt, .descending).limit(50).all()
+        let observations = try await MentorObservation.query(on: db).filter(\.$pathway.$id == pathwayID).sort(\.$writtenAt, .descending).limit(50).all()
+        var mentorNotes = alarms.map { a in
+            (a.raisedAt, MentorItem(when: DisplayDate.dateTime(a.raisedAt), who: mentors[a.$mentor.id]?.name ?? "–",
+                                    title: req.t("followup.mentor.alarm", req.t(a.reason.labelKey)), text: a.text, response: a.response, open: a.acknowledgedAt == nil))
+        }
+        mentorNotes += observations.map { o in
+            (o.writtenAt, MentorItem(when: DisplayDate.dateTime(o.writtenAt), who: mentors[o.$mentor.id]?.name ?? "–", title: req.t(o.kind.labelKey),
+                                     text: o.text, response: nil, open: false))
+        }
+        var mentorMonths: [MentorMonth] = []
+        for (mentorID, mentor) in mentors.sorted(by: { $0.value.name < $1.value.name }) {
+            let hours = try await MentorHours.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$mentor.$id == mentorID).all()
+            guard !hours.isEmpty else { continue }
+            let agreement = try await MentorWorkspaceService.mentorAgreement(pathwayID: pathwayID, mentorID: mentorID, on: db)
+            for month in MentorWorkspaceRules.months(entries: hours.map { ($0.workedOn, $0.hundredthHours) }, agreedPerMonth: agreement?.1.hundredthHours,
+                                                     from: agreement?.1.startDate, to: min(now, agreement?.1.endDate ?? now)).prefix(6) {
+                mentorMonths.append(.init(who: mentor.name, month: DisplayDate.month(month.start), logged: MentorWorkspaceRules.hoursText(month.loggedHundredths),
+                                          agreed: month.agreedHundredths.map(MentorWorkspaceRules.hoursText), over: month.isOver))
+            }
+        }
+        let confirmations = try await MeetingConfirmation.query(on: db).join(Meeting.self, on: \MeetingConfirmation.$meeting.$id == \Meeting.$id)
+            .filter(Meeting.self, \.$pathway.$id == pathwayID).filter(Meeting.self, \.$startsAt > now).with(\.$user).all()
+        let upcomingTypes = Dictionary(meetings.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+
         let view = View(
             id: pathwayID.uuidString, candidateName: candidate.fullName, mayChange: mayChange,
             alerts: alerts.map { alert in
                 Self.alertItem(alert, req: req, mayChange: mayChange, failed: failed, back: "?tilbake=oppfolging")
+            },
+            mentorNotes: mentorNotes.sorted { $0.0 > $1.0 }.map(\.1),
+            mentorMonths: mentorMonths,
+            meetingConfirmations: confirmations.compactMap { c in
+                upcomingTypes[c.$meeting.id].map { req.t("followup.mentor.confirmed", c.user.displayName, req.t($0.type.labelKey), DisplayDate.dateTime($0.startsAt)) }
             },
             contactForm: mayChange ? [contactForm.build(submit: "contact.submit")] : [],
             contacts: contacts.map { c in

@@ -67,7 +67,7 @@ struct GatheringController {
             default: nil
             }
         }
-        return try await submit(req, formID: "oppmote", values: form, anchor: "oppmote") { gathering in
+        return try await submit(req, formID: "oppmote", values: form, anchor: "samling-oppmote") { gathering in
             let attendance = try GatheringRules.attendance(rows)
             try await GatheringService(req: req).recordAttendance(gathering.id!, attendance)
         }
@@ -75,7 +75,7 @@ struct GatheringController {
 
     func writeSummary(req: Request) async throws -> Response {
         let form = try req.content.decode([String: String].self)
-        return try await submit(req, formID: "oppsummering", values: ["summary": form["summary"] ?? ""], anchor: "oppsummering") { gathering in
+        return try await submit(req, formID: "oppsummering", values: ["summary": form["summary"] ?? ""], anchor: "samling-oppsummering") { gathering in
             try await GatheringService(req: req).writeSummary(gathering.id!, form["summary"])
         }
     }

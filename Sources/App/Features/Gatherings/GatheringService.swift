@@ -81,9 +81,10 @@ struct GatheringService: WritingService {
     func answer(_ invitationID: UUID, mentorID: UUID, _ answer: GatheringAnswer) async throws {
         let now = now
         try await app.write(context: context) { db, audit in
-            guard let invitation = try await GatheringInvitation.find(invitationID, on: db) else { throw Abort(.notFound) }
-            let gathering = try await Self.lock(invitation.$gathering.id, on: db)
-            guard invitation.$mentor.id == mentorID else { throw Abort(.notFound) }
+            guard let found = try await GatheringInvitation.find(invitationID, on: db) else { throw Abort(.notFound) }
+            let gathering = try await Self.lock(found.$gathering.id, on: db)
+            // Read again under the gathering's lock, which every write to its invitations takes.
+            guard let invitation = try await GatheringInvitation.find(invitationID, on: db), invitation.$mentor.id == mentorID else { throw Abort(.notFound) }
             try GatheringRules.mayAnswer(startsAt: gathering.startsAt, cancelledAt: gathering.cancelledAt, now: now)
             invitation.answer = answer
             invitation.answeredAt = now

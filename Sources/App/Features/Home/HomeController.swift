@@ -24,6 +24,8 @@ struct HomeController {
         var alertCount: Int
         var snoozedCount: Int
         var links: [Link]
+        /// Messages from employer contacts not yet read.
+        var unreadMessages: Int
     }
 
     func show(req: Request) async throws -> Response {
@@ -88,7 +90,8 @@ struct HomeController {
         add("/meg", "me")
         let view = HomeView(
             displayName: principal.displayName, officeName: principal.officeName, officeEnhet: principal.officeEnhet,
-            colleagueCount: colleagueCount, showAlerts: showAlerts, alertGroups: groups, alertCount: count, snoozedCount: snoozed, links: links
+            colleagueCount: colleagueCount, showAlerts: showAlerts, alertGroups: groups, alertCount: count, snoozedCount: snoozed, links: links,
+            unreadMessages: showAlerts ? try await WorkspaceMessages.unreadCount(for: principal.userID, on: req.db) : 0
         )
         return try await req.render("home/index", titleKey: "home.title", view, status: status)
     }

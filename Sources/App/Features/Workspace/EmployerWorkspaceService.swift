@@ -21,12 +21,14 @@ struct EmployerWorkspaceService: WritingService {
     @discardableResult
     func sendMessage(_ scope: EmployerScope, about item: EmployerAgreement, text raw: String?) async throws -> WorkspaceMessage {
         let text = try EmployerWorkspaceRules.message(raw).get()
-        let (actorID, now, agreementID, pathwayID) = (actorID, now, item.id, item.pathway.id!)
+        let (actorID, now, agreementID, pathwayID) = (actorID, now, item.id, try item.pathway.requireID())
+        let (officeID, employerID) = (item.agreement.$office.id, scope.employerID)
         return try await app.write(context: context) { db, audit in
+            // The counselor the pathway has now, not when the page was opened.
             guard let pathway = try await Pathway.find(pathwayID, on: db) else { throw Abort(.notFound) }
             let message = WorkspaceMessage()
-            message.$office.id = item.agreement.$office.id
-            message.$employer.id = scope.employerID
+            message.$office.id = officeID
+            message.$employer.id = employerID
             message.$pathway.id = pathwayID
             message.$agreement.id = agreementID
             message.$fromUser.id = actorID
