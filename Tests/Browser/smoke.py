@@ -176,6 +176,46 @@ def leader_overview(browser, label):
     check_page(browser, browser.current_url.replace(BASE, ""), label, "model", "Risiko")
 
 
+def sign_in_outside_nav(browser, label, username):
+    """A mentor or employer contact signs in; the declaration comes first (accepted on the first run)."""
+    browser.delete_all_cookies()
+    browser.get(BASE + "/logg-inn")
+    browser.find_element(By.ID, "username").send_keys(username)
+    browser.find_element(By.ID, "password").send_keys(PASSWORD, Keys.ENTER)
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
+    if browser.find_elements(By.ID, "erklaering-accept"):
+        assert "Taushetserklæring" in browser.page_source, "the declaration comes first"
+        check_accessibility(browser, f"declaration ({label})")
+        no_horizontal_scroll(browser, f"declaration ({label})")
+        shot(browser, f"declaration-{label}")
+        browser.find_element(By.ID, "erklaering-accept").click()
+        browser.find_element(By.CSS_SELECTOR, "#erklaering button[type=submit]").click()
+        WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
+
+
+def outside_nav(browser, label):
+    """The mentor's pages, the employer contact's pages, and the staff side of both."""
+    sign_in_outside_nav(browser, label, "mentor1")
+    check_page(browser, "/mentor", label, "mentor-home", "Mine kandidater")
+    browser.find_element(By.CSS_SELECTOR, "a.big-link").click()
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "alarm-heading")))
+    check_page(browser, browser.current_url.replace(BASE, ""), label, "mentor-case", "Trenger du hjelp nå?")
+    check_page(browser, "/mentor/samlinger", label, "mentor-gatherings", "amling")
+    sign_in_outside_nav(browser, label, "arbeidsgiver1")
+    check_page(browser, "/arbeidsgiver", label, "employer-home", "avtale")
+    links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "a[href*='/arbeidsgiver/avtaler/']")]
+    assert links, "the employer contact sees agreements"
+    check_page(browser, links[0].replace(BASE, ""), label, "employer-agreement", "Skriv til veilederen")
+    browser.delete_all_cookies()
+    browser.get(BASE + "/logg-inn")
+    browser.find_element(By.ID, "username").send_keys("veileder1")
+    browser.find_element(By.ID, "password").send_keys(PASSWORD, Keys.ENTER)
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
+    assert "Mentoren ber om hjelp" in browser.page_source, "the mentor's alarm is on the start page"
+    check_page(browser, "/meldinger", label, "messages", "Meldinger fra arbeidsgivere")
+    check_page(browser, "/samlinger", label, "gatherings", "amling")
+
+
 def main():
     for label, (width, height) in {"desktop": (1280, 900), "phone": (375, 812)}.items():
         browser = driver(width, height)
@@ -183,6 +223,7 @@ def main():
             login_with_keyboard(browser, label)
             portfolio_and_candidate(browser, label)
             leader_overview(browser, label)
+            outside_nav(browser, label)
         finally:
             browser.quit()
     print("Browser smoke test passed")

@@ -167,7 +167,7 @@ struct AgreementPage: MultiFormPage {
             var b = builder("inviter", action: "\(base)/inviter")
             b.add("contactId", .select, label: "invitation.staff.contact",
                   options: [.init(value: "", label: req.t("form.choose"), selected: false)] + invitable.map { .init(value: $0.id!.uuidString, label: [$0.name, $0.role].compactMap { $0 }.joined(separator: ", "), selected: false) })
-            b.add("email", .email, label: "invitation.staff.email", hint: "invitation.staff.email_hint_contact", maxLength: 254, autocomplete: "off")
+            b.add("email", .email, label: "invitation.staff.email", hint: "invitation.staff.email_hint_contact", maxLength: 254)
             inviteForm = [b.build(submit: "invitation.staff.submit", folded: true, summary: "invitation.staff.summary_employer", secondary: true)]
         }
 

@@ -159,7 +159,7 @@ struct PathwayJobsPage: MultiFormPage {
                 let hasAccount = mentorAccounts.contains(link.$mentor.id)
                 var invite = builder("inviter-\(link.id!.uuidString)", action: "\(base)/mentorer/\(link.id!.uuidString)/inviter",
                                      defaults: ["email": link.mentor.email ?? ""])
-                invite.add("email", .email, label: "invitation.staff.email", hint: "invitation.staff.email_hint", maxLength: 254, autocomplete: "off")
+                invite.add("email", .email, label: "invitation.staff.email", hint: "invitation.staff.email_hint", maxLength: 254)
                 var end = builder("avslutt-\(link.id!.uuidString)", action: "\(base)/mentorer/\(link.id!.uuidString)/avslutt", defaults: ["toDate": DisplayDate.dayInput(now)])
                 end.add("toDate", .date, label: "mentor.end.date")
                 end.add("reason", .textarea, label: "mentor.end.reason", maxLength: PathwayRules.maxReason)
