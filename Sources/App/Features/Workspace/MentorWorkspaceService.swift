@@ -18,11 +18,6 @@ struct MentorWorkspaceService: WritingService {
     let actorID: UUID
     let now: Date
 
-    private func model(_ pathway: Pathway, on db: any Database) async throws -> MethodModel {
-        guard let record = try await MethodModelRecord.find(pathway.$methodModel.id, on: db) else { throw Abort(.internalServerError) }
-        return try app.samskap.methodModels.model(record)
-    }
-
     /// The pathway's mentor agreement with this mentor in its current terms, if any (hours are counted against it).
     static func mentorAgreement(pathwayID: UUID, mentorID: UUID, on db: any Database) async throws -> (Agreement, AgreementVersion)? {
         for agreement in try await Agreement.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$type == .mentor)
@@ -35,31 +30,53 @@ struct MentorWorkspaceService: WritingService {
         return nil
     }
 
+    /// One write from the mentor's workspace: locks the open pathway, lets `body` store its row
+    /// (given the pathway event it writes), then marks the pathway changed, brings its criteria and
+    /// alerts up to date and records the audit entry — all in one transaction.
+    private func write<Row: Sendable>(
+        _ found: MentorCase, event type: PathwayEventType, at occurredAt: Date, agreementID: (@Sendable (any Database) async throws -> UUID?)? = nil,
+        note: String, audit action: AuditAction, detail: String,
+        _ body: @escaping @Sendable (any Database, Pathway, _ event: PathwayEvent, _ agreementID: UUID?) async throws -> Row
+    ) async throws -> Row {
+        let (actorID, now) = (actorID, now)
+        let pathwayID = found.pathwayID
+        let employerID = found.mentor.$employer.id
+        let catalog = app.samskap.methodModels
+        return try await app.write(context: context) { db, audit in
+            let pathway = try await FollowUpService.lockOpen(pathwayID, on: db)
+            let agreement = try await agreementID?(db)
+            let event = try await PathwayService.insertEvent(pathwayID: pathwayID, type: type, at: occurredAt, by: actorID, now: now,
+                                                             employerID: employerID, agreementID: agreement, note: note, on: db)
+            let row = try await body(db, pathway, event, agreement)
+            pathway.updatedAt = now
+            try await pathway.save(on: db)
+            guard let record = try await MethodModelRecord.find(pathway.$methodModel.id, on: db) else { throw Abort(.internalServerError) }
+            try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: try catalog.model(record), on: db, now: now)
+            audit.record(.pathway(action, pathway, detail: detail))
+            return row
+        }
+    }
+
     @discardableResult
     func logHours(_ found: MentorCase, _ valid: MentorWorkspaceRules.ValidHours) async throws -> MentorHours {
         let (actorID, now) = (actorID, now)
+        let mentorID = try found.mentor.requireID()
         let pathwayID = found.pathwayID
-        let mentor = found.mentor
-        return try await app.write(context: context) { db, audit in
-            let pathway = try await FollowUpService.lockOpen(pathwayID, on: db)
+        let hours = MentorWorkspaceRules.hoursText(valid.hundredthHours)
+        return try await write(found, event: .mentorHours, at: valid.workedOn,
+                               agreementID: { db in try await Self.mentorAgreement(pathwayID: pathwayID, mentorID: mentorID, on: db)?.0.requireID() },
+                               note: "\(hours) t", audit: .mentorHoursLogged, detail: "\(hours) t \(DisplayDate.dayInput(valid.workedOn))") { db, _, event, agreementID in
             let row = MentorHours()
             row.$pathway.id = pathwayID
-            row.$agreement.id = try await Self.mentorAgreement(pathwayID: pathwayID, mentorID: mentor.requireID(), on: db)?.0.requireID()
-            row.$mentor.id = try mentor.requireID()
+            row.$agreement.id = agreementID
+            row.$mentor.id = mentorID
             row.workedOn = valid.workedOn
             row.hundredthHours = valid.hundredthHours
             row.activity = valid.activity
             row.recordedAt = now
             row.$recordedBy.id = actorID
-            let event = try await PathwayService.insertEvent(pathwayID: pathwayID, type: .mentorHours, at: valid.workedOn, by: actorID, now: now,
-                                                             employerID: mentor.$employer.id, agreementID: row.$agreement.id,
-                                                             note: "\(MentorWorkspaceRules.hoursText(valid.hundredthHours)) t", on: db)
             row.eventID = event.id
             try await row.create(on: db)
-            pathway.updatedAt = now
-            try await pathway.save(on: db)
-            try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: try await model(pathway, on: db), on: db, now: now)
-            audit.record(.pathway(.mentorHoursLogged, pathway, detail: "\(MentorWorkspaceRules.hoursText(valid.hundredthHours)) t \(DisplayDate.dayInput(valid.workedOn))"))
             return row
         }
     }
@@ -67,25 +84,19 @@ struct MentorWorkspaceService: WritingService {
     @discardableResult
     func observe(_ found: MentorCase, kind: ObservationKind, text: String) async throws -> MentorObservation {
         let (actorID, now) = (actorID, now)
+        let mentorID = try found.mentor.requireID()
         let pathwayID = found.pathwayID
-        let mentor = found.mentor
-        return try await app.write(context: context) { db, audit in
-            let pathway = try await FollowUpService.lockOpen(pathwayID, on: db)
+        return try await write(found, event: .mentorContact, at: now, note: "Observasjon fra mentor (\(kind.rawValue))",
+                               audit: .mentorObservationWritten, detail: kind.rawValue) { db, _, event, _ in
             let row = MentorObservation()
             row.$pathway.id = pathwayID
-            row.$mentor.id = try mentor.requireID()
+            row.$mentor.id = mentorID
             row.kind = kind
             row.text = text
             row.writtenAt = now
             row.$writtenBy.id = actorID
-            let event = try await PathwayService.insertEvent(pathwayID: pathwayID, type: .mentorContact, at: now, by: actorID, now: now,
-                                                             employerID: mentor.$employer.id, note: "Observasjon fra mentor (\(kind.rawValue))", on: db)
             row.eventID = event.id
             try await row.create(on: db)
-            pathway.updatedAt = now
-            try await pathway.save(on: db)
-            try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: try await model(pathway, on: db), on: db, now: now)
-            audit.record(.pathway(.mentorObservationWritten, pathway, detail: kind.rawValue))
             return row
         }
     }
@@ -96,19 +107,18 @@ struct MentorWorkspaceService: WritingService {
     @discardableResult
     func raiseAlarm(_ found: MentorCase, reason: AlarmReason, text: String?, baseURL: String) async throws -> MentorAlarm {
         let (actorID, now) = (actorID, now)
+        let mentorID = try found.mentor.requireID()
+        let mentorName = found.mentor.name
         let pathwayID = found.pathwayID
-        let mentor = found.mentor
-        let alarm = try await app.write(context: context) { db, audit in
-            let pathway = try await FollowUpService.lockOpen(pathwayID, on: db)
+        let alarm = try await write(found, event: .mentorContact, at: now, note: "Alarm fra mentor: \(reason.rawValue)",
+                                    audit: .mentorAlarmRaised, detail: reason.rawValue) { db, pathway, event, _ in
             let row = MentorAlarm()
             row.$pathway.id = pathwayID
-            row.$mentor.id = try mentor.requireID()
+            row.$mentor.id = mentorID
             row.reason = reason
             row.text = text
             row.raisedAt = now
             row.$raisedBy.id = actorID
-            let event = try await PathwayService.insertEvent(pathwayID: pathwayID, type: .mentorContact, at: now, by: actorID, now: now,
-                                                             employerID: mentor.$employer.id, note: "Alarm fra mentor: \(reason.rawValue)", on: db)
             row.eventID = event.id
             try await row.create(on: db)
             let alert = Alert()
@@ -118,15 +128,11 @@ struct MentorWorkspaceService: WritingService {
             alert.kind = .mentorAlarm
             alert.subject = try row.requireID().uuidString
             alert.since = now
-            alert.reasonArgs = [reason.rawValue, mentor.name]
+            alert.reasonArgs = [reason.rawValue, mentorName]
             alert.openedAt = now
             try await alert.create(on: db)
             row.alertID = alert.id
             try await row.save(on: db)
-            pathway.updatedAt = now
-            try await pathway.save(on: db)
-            try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: try await model(pathway, on: db), on: db, now: now)
-            audit.record(.pathway(.mentorAlarmRaised, pathway, detail: reason.rawValue))
             return row
         }
         await notifyCounselor(pathway: found.pathway, reason: reason, baseURL: baseURL)
