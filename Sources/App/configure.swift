@@ -20,7 +20,7 @@ public func configure(_ app: Application, config: AppConfig, clock: any AppClock
         strings: try StringTables.load(from: app.directory.resourcesDirectory + "Strings"),
         methodModels: try MethodModelCatalog.loadShipped(from: app.directory.resourcesDirectory + "MethodModels"),
         timingDummyHash: try await passwords.hash(SecretToken.generate()),
-        mail: config.smtp.map { SMTPMailSender(settings: $0, eventLoopGroup: app.eventLoopGroup, logger: app.logger) } ?? LogMailSender(logger: app.logger)
+        mail: config.smtp.map { SMTPMailSender(settings: $0, eventLoopGroup: app.eventLoopGroup, logger: app.logger) } ?? LogMailSender(logger: app.logger, writeBody: config.allowSyntheticIDs || config.seedDemoAtStart)
     )
 
     try await configureDatabase(app, config.database)

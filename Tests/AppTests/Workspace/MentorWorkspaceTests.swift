@@ -347,6 +347,20 @@ struct MentorWorkspaceTests {
             let shown = try await browser.get(path)
             #expect(shown.text.contains("&lt;script&gt;alert(1)&lt;/script&gt; går bra"))
             #expect(!shown.text.contains("<script>alert(1)"))
+
+            // After the mentor's period ends, a later meeting (with the next mentor) is not theirs to see or confirm.
+            let link = try #require(try await PathwayMentor.query(on: t.db).filter(\.$mentor.$id == found.mentor.requireID()).filter(\.$pathway.$id == pathwayID).first())
+            link.toDate = Calendar.oslo.startOfDay(for: t.clock.now().addingTimeInterval(-86_400))
+            link.fromDate = min(link.fromDate, link.toDate!)
+            try await link.save(on: t.db)
+            let later = try await FollowUpService(app: t.app, context: .cli, actorID: counselorID, now: t.clock.now())
+                .plan(opened, .init(type: .status, startsAt: t.clock.now().addingTimeInterval(5 * 86_400), durationMinutes: 30, place: "Lageret bak",
+                                    participants: [.init(role: .mentor, name: "Ny mentor")], agenda: nil))
+            let afterEnd = try await browser.get(path)
+            #expect(afterEnd.status == .ok)
+            #expect(!afterEnd.text.contains("Lageret bak"))
+            #expect(try await browser.post("\(path)/moter/\(later.id!)/bekreft").status == .notFound)
+            #expect(try await MeetingConfirmation.query(on: t.db).filter(\.$meeting.$id == later.requireID()).count() == 0)
         }
     }
 
@@ -460,6 +474,25 @@ struct MentorWorkspaceTests {
             try await reuse.get("/logg-inn/kode")
             #expect(try await reuse.post("/logg-inn/kode/bekreft", [("username", "mentor1"), ("code", code)]).status == .unauthorized)
         }
+    }
+
+    @Test("SMTP is configured with its sender and the public address; links in e-mail never follow a request's Host header")
+    func smtpConfiguration() throws {
+        let base = ["SAMSKAP_SMTP_HOST": "smtp.example.invalid", "SAMSKAP_SMTP_FROM": "samskap@example.invalid"]
+        #expect(throws: ConfigError.self) { try AppConfig.fromEnvironment(base) }
+        #expect(throws: ConfigError.self) { try AppConfig.fromEnvironment(base.merging(["SAMSKAP_PUBLIC_URL": "https://samskap.example.invalid", "SAMSKAP_SMTP_SECURITY": "ssl"]) { $1 }) }
+        let config = try AppConfig.fromEnvironment(base.merging(["SAMSKAP_PUBLIC_URL": "https://samskap.example.invalid"]) { $1 })
+        #expect(config.smtp == SMTPSettings(host: "smtp.example.invalid", port: 587, security: .startTLS, username: nil, password: nil, from: "samskap@example.invalid"))
+        #expect(try AppConfig.fromEnvironment([:]).smtp == nil)
+    }
+
+    @Test("Without SMTP, e-mail is written to the log only for demo data; otherwise sending fails instead of logging links and codes")
+    func logMailSender() async throws {
+        let logger = Logger(label: "test")
+        await #expect(throws: LogMailSender.NotConfigured.self) {
+            try await LogMailSender(logger: logger, writeBody: false).send(Mail(to: "a@example.invalid", subject: "s", body: "b"))
+        }
+        try await LogMailSender(logger: logger, writeBody: true).send(Mail(to: "a@example.invalid", subject: "s", body: "b"))
     }
 
     @Test("Access window rules: link, pathway and agreements, each plus 12 weeks")

@@ -136,6 +136,10 @@ public struct AppConfig: Sendable {
             }
             config.smtp = SMTPSettings(host: host, port: port, security: security, username: env["SAMSKAP_SMTP_USERNAME"],
                                        password: env["SAMSKAP_SMTP_PASSWORD"], from: from)
+            // Links in real e-mail must never be built from a request's Host header, which a caller chooses.
+            guard config.publicBaseURL != nil else {
+                throw ConfigError.invalid("SAMSKAP_PUBLIC_URL", "må være satt når SAMSKAP_SMTP_HOST er satt, så lenker i e-post peker til Samskap")
+            }
         }
         if let password = env["SAMSKAP_DEMO_PASSWORD"], !password.isEmpty {
             guard password.count >= PasswordPolicy.minimumLength else {

@@ -21,14 +21,27 @@ public protocol MailSender: Sendable {
     func send(_ mail: Mail) async throws
 }
 
-/// Writes each e-mail to the log instead of sending it: the demo's way to read invitation links
-/// and one-time codes. Never used when SMTP is configured.
+/// Used when SMTP is not configured. With demo data (synthetic national IDs allowed) it writes each
+/// e-mail to the log — the demo's way to read invitation links and one-time codes. Otherwise it
+/// refuses: a real deployment must not put sign-in links and codes where log readers see them.
 public struct LogMailSender: MailSender {
-    let logger: Logger
+    public struct NotConfigured: Error, CustomStringConvertible {
+        public var description: String { "SMTP er ikke satt opp (SAMSKAP_SMTP_HOST); e-post kan ikke sendes" }
+    }
 
-    public init(logger: Logger) { self.logger = logger }
+    let logger: Logger
+    let writeBody: Bool
+
+    public init(logger: Logger, writeBody: Bool) {
+        self.logger = logger
+        self.writeBody = writeBody
+    }
 
     public func send(_ mail: Mail) async throws {
+        guard writeBody else {
+            logger.warning("E-post til \(mail.to) ikke sendt: SMTP er ikke satt opp")
+            throw NotConfigured()
+        }
         logger.notice("E-post (ikke sendt, SMTP er ikke satt opp) til \(mail.to): \(mail.subject)\n\(mail.body)")
     }
 }

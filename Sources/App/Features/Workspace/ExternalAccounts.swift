@@ -240,13 +240,15 @@ struct ExternalAccounts: WritingService {
         let username = UserRules.normalizedUsername(raw)
         let now = app.samskap.clock.now()
         guard UserRules.isValidUsername(username),
-              let user = try await User.query(on: app.db).filter(\.$username == username).first(), user.isActive,
-              let userID = user.id,
+              let user = try await User.query(on: app.db).filter(\.$username == username).with(\.$roleRows).first(), user.isActive,
+              let userID = user.id, !user.roles.isEmpty, user.roles.allSatisfy({ !$0.isInternal }),
               let account = try await ExternalAccount.query(on: app.db).filter(\.$user.$id == userID).first()
         else { return }
         let context = AuditContext(actorUserID: userID, actorUsername: username, requestID: requestID)
         let code = ExternalAccountRules.newCode()
         let sent = try await app.write(context: context) { db, audit in
+            // Parallel requests for the same account count one after the other.
+            try await DatabaseDialect(db).lockRow("users", id: userID, on: db)
             let recent = try await LoginCode.query(on: db).filter(\.$user.$id == userID)
                 .filter(\.$createdAt > now.addingTimeInterval(-ExternalAccountRules.codeWindow)).count()
             guard recent < ExternalAccountRules.maxCodesPerWindow else {
@@ -267,8 +269,13 @@ struct ExternalAccounts: WritingService {
         }
         guard sent else { return }
         let t = { (key: String, args: [String]) in app.samskap.strings.text(key, locale: user.locale ?? "nb", args: args) }
-        try await app.samskap.mail.send(Mail(to: account.email, subject: t("login_code.mail.subject", []),
-                                             body: t("login_code.mail.body", [code, String(Int(ExternalAccountRules.codeLifetime / 60))])))
+        do {
+            try await app.samskap.mail.send(Mail(to: account.email, subject: t("login_code.mail.subject", []),
+                                                 body: t("login_code.mail.body", [code, String(Int(ExternalAccountRules.codeLifetime / 60))])))
+        } catch {
+            // The page answers the same as for an unknown username; the failure is for the log.
+            app.logger.error("Engangskode kunne ikke sendes: \(String(describing: error))")
+        }
     }
 
     enum CodeOutcome: Equatable {
@@ -284,7 +291,8 @@ struct ExternalAccounts: WritingService {
         let code = rawCode.filter(\.isNumber)
         let now = app.samskap.clock.now()
         guard UserRules.isValidUsername(username), code.count == 6,
-              let user = try await User.query(on: app.db).filter(\.$username == username).first(), user.isActive, let userID = user.id,
+              let user = try await User.query(on: app.db).filter(\.$username == username).with(\.$roleRows).first(), user.isActive, let userID = user.id,
+              !user.roles.isEmpty, user.roles.allSatisfy({ !$0.isInternal }),
               try await ExternalAccount.query(on: app.db).filter(\.$user.$id == userID).count() > 0
         else {
             try await app.audit([AuditEvent(.loginFailed, outcome: .denied, detail: "engangskode: ukjent eller ugyldig")],
@@ -296,6 +304,7 @@ struct ExternalAccounts: WritingService {
         if case .locked = reservation { return .locked }
         let digest = ExternalAccountRules.codeDigest(code, userID: userID)
         return try await app.write(context: context) { db, audit in
+            try await DatabaseDialect(db).lockRow("users", id: userID, on: db)
             guard let row = try await LoginCode.query(on: db).filter(\.$user.$id == userID).filter(\.$usedAt == nil)
                 .filter(\.$expiresAt > now).sort(\.$createdAt, .descending).first() else {
                 audit.record(.user(.loginFailed, user, detail: "engangskode: ingen gyldig kode", outcome: .denied))

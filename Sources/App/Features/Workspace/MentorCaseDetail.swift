@@ -62,10 +62,10 @@ struct MentorCaseDetail: Sendable {
                 let agreementID = try agreement.requireID()
                 if let version = try await AgreementVersion.query(on: db).filter(\.$agreement.$id == agreementID)
                     .filter(\.$version == agreement.currentVersion).first() {
-                    agreedGoals += version.terms.goals.map(\.description)
+                    agreedGoals += version.terms.goals.map { AuditEvent.redactingNationalIDs($0.description) }
                 }
                 goals += try await TrainingGoal.query(on: db).filter(\.$agreement.$id == agreementID).sort(\.$createdAt).all().map {
-                    Goal(id: try $0.requireID(), agreementID: agreementID, plan: $0.plan, title: $0.title, status: $0.status, targetDate: $0.targetDate)
+                    Goal(id: try $0.requireID(), agreementID: agreementID, plan: $0.plan, title: AuditEvent.redactingNationalIDs($0.title), status: $0.status, targetDate: $0.targetDate)
                 }
             }
         }
@@ -73,8 +73,8 @@ struct MentorCaseDetail: Sendable {
         let confirmed = Set(try await MeetingConfirmation.query(on: db).filter(\.$user.$id == userID).all().map(\.$meeting.id))
         let meetings = try await Meeting.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$cancelledAt == nil)
             .filter(\.$minutesAt == nil).filter(\.$startsAt >= now.addingTimeInterval(-12 * 3600)).sort(\.$startsAt).limit(20).all()
-            .filter { $0.participants.contains { $0.role == .mentor } }
-            .map { UpcomingMeeting(id: $0.id!, type: $0.type, startsAt: $0.startsAt, durationMinutes: $0.durationMinutes, place: $0.place,
+            .filter { found.mayAttend($0) }
+            .map { UpcomingMeeting(id: $0.id!, type: $0.type, startsAt: $0.startsAt, durationMinutes: $0.durationMinutes, place: $0.place.map(AuditEvent.redactingNationalIDs),
                                    confirmed: confirmed.contains($0.id!)) }
 
         let hours = try await MentorHours.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$mentor.$id == mentorID)
@@ -90,7 +90,7 @@ struct MentorCaseDetail: Sendable {
 
         return MentorCaseDetail(
             pathwayID: pathwayID, firstName: disclosure.firstName, employerName: employer?.name ?? "", accessEnds: found.accessEnds,
-            sharesGoals: sharesGoals, wishes: disclosure.goals, agreedGoals: agreedGoals, trainingGoals: goals, meetings: meetings,
+            sharesGoals: sharesGoals, wishes: disclosure.goals.map(AuditEvent.redactingNationalIDs), agreedGoals: agreedGoals, trainingGoals: goals, meetings: meetings,
             counselorName: counselor?.displayName ?? "", counselorPhone: counselor?.phone,
             agreedHundredthsPerMonth: agreement?.1.hundredthHours, months: months, hours: hours, observations: observations, alarms: alarms,
             pathwayOpen: pathway.status != .closed

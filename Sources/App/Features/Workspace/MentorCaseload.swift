@@ -9,8 +9,20 @@ struct MentorCase: Sendable {
     let mentor: Mentor
     /// When access ends by itself; nil while it lasts.
     let accessEnds: Date?
+    /// The last day of the mentor's period on the pathway; nil while linked. Meetings after it are
+    /// someone else's.
+    var linkEnd: Date? = nil
 
     var pathwayID: UUID { pathway.id! }
+}
+
+extension MentorCase {
+    /// A meeting with a mentor taking part, within this mentor's period on the pathway (a later
+    /// meeting has another mentor, and is none of this one's business).
+    func mayAttend(_ meeting: Meeting) -> Bool {
+        guard meeting.participants.contains(where: { $0.role == .mentor }) else { return false }
+        return linkEnd.map { meeting.startsAt < WorkspaceAccessRules.endOfDay($0) } ?? true
+    }
 }
 
 enum MentorCaseload {
@@ -36,9 +48,11 @@ enum MentorCaseload {
                     .filter(\.$version == agreement.currentVersion).first()
                 ends.append(.init(end: version?.endDate))
             }
-            let accessEnds = WorkspaceAccessRules.mentorAccessEnds(linkEnd: linkEnd, pathwayClosed: pathway.status == .closed ? pathway.closedAt : nil, agreements: ends)
+            // A closed pathway always ends access, also one without a recorded closing day.
+            let closed = pathway.status == .closed ? (pathway.closedAt ?? pathway.updatedAt ?? pathway.createdAt) : nil
+            let accessEnds = WorkspaceAccessRules.mentorAccessEnds(linkEnd: linkEnd, pathwayClosed: closed, agreements: ends)
             guard WorkspaceAccessRules.isOpen(until: accessEnds, at: now) else { continue }
-            cases.append(MentorCase(pathway: pathway, mentor: mentor, accessEnds: accessEnds))
+            cases.append(MentorCase(pathway: pathway, mentor: mentor, accessEnds: accessEnds, linkEnd: linkEnd))
         }
         return cases
     }

@@ -190,7 +190,7 @@ struct MentorWorkspaceService: WritingService {
         try await app.write(context: context) { db, audit in
             let pathway = try await FollowUpService.lockOpen(pathwayID, on: db)
             guard let meeting = try await Meeting.find(meetingID, on: db), meeting.$pathway.id == pathwayID,
-                  meeting.participants.contains(where: { $0.role == .mentor }) else { throw Abort(.notFound) }
+                  found.mayAttend(meeting) else { throw Abort(.notFound) }
             guard meeting.status == .planned else { throw ProblemError(.conflict, key: "meeting.error.not_planned") }
             if try await MeetingConfirmation.query(on: db).filter(\.$meeting.$id == meetingID).filter(\.$user.$id == actorID).count() > 0 { return }
             let row = MeetingConfirmation()
