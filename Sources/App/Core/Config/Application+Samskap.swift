@@ -34,4 +34,12 @@ extension Application {
 extension Request {
     public var samskap: SamskapServices { application.samskap }
     public var now: Date { application.samskap.clock.now() }
+
+    /// The address people reach Samskap at, for links that leave the browser (calendar feeds,
+    /// e-mail): `SAMSKAP_PUBLIC_URL`, else this request's host (required with SMTP, see `AppConfig`).
+    var publicBaseURL: String {
+        if let configured = samskap.config.publicBaseURL { return configured }
+        let scheme = headers.first(name: "X-Forwarded-Proto") ?? (samskap.config.secureCookies ? "https" : "http")
+        return "\(scheme)://\(headers.first(name: .host) ?? "localhost")"
+    }
 }

@@ -97,9 +97,7 @@ struct AccountController {
         let principal = try req.requirePrincipal()
         guard principal.officeID != nil, principal.hasAny(Access.officeRoles) else { throw Abort(.notFound) }
         let token = try await CalendarFeeds.create(for: principal.userID, context: req.auditContext, app: req.application, now: req.now)
-        let scheme = req.headers.first(name: "X-Forwarded-Proto") ?? (req.samskap.config.secureCookies ? "https" : "http")
-        let base = req.samskap.config.publicBaseURL ?? "\(scheme)://\(req.headers.first(name: .host) ?? "localhost")"
-        return try await render(req: req, calendarURL: "\(base)/api/v1/calendar/\(token).ics")
+        return try await render(req: req, calendarURL: "\(req.publicBaseURL)/api/v1/calendar/\(token).ics")
     }
 
     func revokeCalendarFeed(req: Request) async throws -> Response {

@@ -80,12 +80,3 @@ struct MentorController {
         "/mentor/forlop/\(found.pathwayID.uuidString)?melding=\(flash.rawValue)#\(anchor)"
     }
 }
-
-extension Request {
-    /// The address people reach Samskap at, for links in e-mail.
-    var publicBaseURL: String {
-        if let configured = samskap.config.publicBaseURL { return configured }
-        let host = headers.first(name: .host) ?? "localhost"
-        return "\(samskap.config.secureCookies ? "https" : "http")://\(host)"
-    }
-}
