@@ -80,6 +80,7 @@ enum Migrations {
         M0008_CreateEmployerRegister(),
         M0009_CreateFollowUp(),
         M0010_CreateWorkspace(),
+        M0011_CreateReflection(),
     ]
 
     static func register(on app: Application) {

@@ -166,6 +166,11 @@ func routes(_ app: Application) throws {
     )
     EmployerWorkspaceRoutes.register(employer: employerWeb, office: office)
     GatheringRoutes.register(office: office, mentor: mentorWeb, api: app.access(.api(.anyOf(Access.officeRoles))).grouped("api", "v1"))
+    ReflectionRoutes.register(
+        office: office, leaders: officeLeaders,
+        api: app.access(.api(.anyOf(Access.officeRoles))).grouped("api", "v1"),
+        leaderAPI: app.access(.api(.anyOf([.leder]))).grouped("api", "v1")
+    )
 
     // JSON API: bearer tokens of NAV staff.
     let v1 = app.access(.api(.anyOf(Access.staffRoles))).grouped("api", "v1")

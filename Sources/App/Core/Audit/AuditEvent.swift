@@ -174,7 +174,7 @@ public struct AuditAction: RawRepresentable, Hashable, Sendable, ExpressibleBySt
         .mentorCaseRead, .mentorHoursLogged, .mentorObservationWritten, .mentorAlarmRaised, .mentorAlarmAcknowledged, .meetingConfirmed,
         .employerMessageSent, .employerMeetingConfirmed,
         .auditSearched, .backupTaken, .demoSeeded,
-    ] + gatheringActions
+    ] + gatheringActions + reflectionActions
 
     public var labelKey: String { "audit.action.\(rawValue)" }
 }

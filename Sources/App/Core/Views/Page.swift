@@ -82,6 +82,24 @@ enum Flash: String, CaseIterable {
     case employerMessageSent = "arbeidsgiver-melding-sendt"
     case employerMeetingConfirmed = "arbeidsgiver-oppmote-bekreftet"
     case messageMarkedRead = "melding-lest"
+    case learningNoteSaved = "laringsnotat-lagret"
+    case learningNoteShared = "laringsnotat-delt"
+    case learningNoteUnshared = "laringsnotat-privat"
+    case learningNoteDeleted = "laringsnotat-slettet"
+    case reflectionGroupSaved = "gruppe-lagret"
+    case reflectionSessionSaved = "refleksjonsmote-lagret"
+    case agendaItemSaved = "punkt-lagret"
+    case reflectionAttendanceSaved = "refleksjon-oppmote-lagret"
+    case reflectionActionSaved = "tiltak-lagret"
+    case reflectionActionDone = "tiltak-utfort"
+    case casePresentationSaved = "case-lagret"
+    case casePresentationShared = "case-delt"
+    case reflectionNoteSaved = "refleksjonsnotat-lagret"
+    case reflectionNoteSigned = "refleksjonsnotat-signert"
+    case premiseAnswered = "premisser-besvart"
+    case premiseCheckOpened = "premisser-startet"
+    case resourceAdded = "ressurs-lagt-til"
+    case resourceEnded = "ressurs-avsluttet"
 
     var messageKey: String { "flash.\(rawValue)" }
 }
@@ -129,6 +147,7 @@ extension Request {
             items.append(("/jobbutvikling", "nav.job_development"))
             items.append(("/samlinger", "gathering.nav"))
             items.append(("/meldinger", "messages.nav"))
+            items.append(("/refleksjon", "reflection.nav"))
         }
         if principal.officeID != nil, principal.roles.contains(.leder) {
             items.append(("/kontor/oversikt", "nav.overview"))
