@@ -40,7 +40,7 @@ struct DemoSeeder {
         var logins: [(username: String, description: String)]
     }
 
-    static let modules: [any DemoModule] = [DemoOfficesAndStaff(), DemoCandidates(), DemoPathways(), DemoEmployers(), DemoFollowUp(), DemoWorkspace(), DemoEmployerWorkspace(), DemoGatherings()]
+    static let modules: [any DemoModule] = [DemoOfficesAndStaff(), DemoCandidates(), DemoPathways(), DemoEmployers(), DemoFollowUp(), DemoWorkspace(), DemoEmployerWorkspace(), DemoGatherings(), DemoReflection()]
 
     let app: Application
 

@@ -26,6 +26,16 @@ struct HomeController {
         var links: [Link]
         /// Messages from employer contacts not yet read.
         var unreadMessages: Int
+        /// The user's open actions from reflection sessions, soonest due first (at most five).
+        var reflectionActions: [ReflectionActionItem]
+        var reflectionActionCount: Int
+    }
+
+    struct ReflectionActionItem: Encodable, Sendable {
+        var title: String
+        var due: String
+        var overdue: Bool
+        var group: String
     }
 
     func show(req: Request) async throws -> Response {
@@ -79,6 +89,7 @@ struct HomeController {
             links.append(Link(href: href, title: req.t("home.link.\(key).title"), description: req.t("home.link.\(key).description")))
         }
         if principal.officeID != nil, principal.hasAny(Access.officeRoles) { add("/portefolje", "portfolio") }
+        if principal.officeID != nil, principal.hasAny(Access.officeRoles) { add("/refleksjon", "reflection") }
         if principal.officeID != nil, principal.roles.contains(.leder) { add("/kontor/oversikt", "overview") }
         if principal.officeID != nil, principal.roles.contains(.leder) { add("/kontor/oppfolging", "followup_settings") }
         if principal.officeID != nil { add("/kontor", "office") }
@@ -88,11 +99,26 @@ struct HomeController {
             add("/admin/kontorer", "offices")
         }
         add("/meg", "me")
+        let (reflectionActions, reflectionActionCount) = showAlerts ? try await openReflectionActions(req: req, ownerID: principal.userID) : ([], 0)
         let view = HomeView(
             displayName: principal.displayName, officeName: principal.officeName, officeEnhet: principal.officeEnhet,
             colleagueCount: colleagueCount, showAlerts: showAlerts, alertGroups: groups, alertCount: count, snoozedCount: snoozed, links: links,
-            unreadMessages: showAlerts ? try await WorkspaceMessages.unreadCount(for: principal.userID, on: req.db) : 0
+            unreadMessages: showAlerts ? try await WorkspaceMessages.unreadCount(for: principal.userID, on: req.db) : 0,
+            reflectionActions: reflectionActions, reflectionActionCount: reflectionActionCount
         )
         return try await req.render("home/index", titleKey: "home.title", view, status: status)
+    }
+
+    /// Actions agreed in reflection sessions that the user owns and has not done: they belong to
+    /// the owner, like alerts, so only the owner sees them here.
+    private func openReflectionActions(req: Request, ownerID: UUID) async throws -> ([ReflectionActionItem], Int) {
+        let open = ReflectionAction.query(on: req.db).filter(\.$owner.$id == ownerID).filter(\.$doneAt == nil)
+        let count = try await open.copy().count()
+        guard count > 0 else { return ([], 0) }
+        let actions = try await open.sort(\.$dueOn).limit(5).with(\.$session) { $0.with(\.$group) }.all()
+        let today = RuleDuration.calendar.startOfDay(for: req.now)
+        return (actions.map { action in
+            ReflectionActionItem(title: action.title, due: DisplayDate.date(action.dueOn), overdue: action.dueOn < today, group: action.session.group.name)
+        }, count)
     }
 }

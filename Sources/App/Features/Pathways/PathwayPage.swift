@@ -84,6 +84,8 @@ struct PathwayPage {
         var isPaused: Bool
         var mayChange: Bool
         var readOnlyNotice: Bool
+        /// Internal and external resources brought in and still active (premise 4).
+        var activeResourceCount: Int
         var referralDate: String
         var referrer: String
         var counselor: String
@@ -139,6 +141,8 @@ struct PathwayPage {
         let lastContact = try await Contact.query(on: db).filter(\.$pathway.$id == pathwayID).sort(\.$occurredAt, .descending).first()
         let mentorCount = try await PathwayMentor.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$toDate == nil).count()
         let agreementCount = try await Agreement.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$annulledOn == nil).count()
+        let activeResourceCount = try await PathwayResource.query(on: db).filter(\.$pathway.$id == pathwayID)
+            .group(.or) { $0.filter(\.$endedOn == nil).filter(\.$endedOn > now) }.count()
 
         let steps = model.pathwaySteps
         let currentIndex = steps.firstIndex { $0.id == pathway.currentStep } ?? 0
@@ -170,7 +174,7 @@ struct PathwayPage {
             modelName: model.name, modelVersion: model.version,
             modelHref: req.principal?.hasAny([.leder, .admin]) == true ? "/metodemodeller/\(try opened.record.requireID())" : nil,
             status: req.t(pathway.status.labelKey), isClosed: pathway.status == .closed, isPaused: pathway.status == .paused,
-            mayChange: opened.mayChange, readOnlyNotice: !opened.candidate.mayChange,
+            mayChange: opened.mayChange, readOnlyNotice: !opened.candidate.mayChange, activeResourceCount: activeResourceCount,
             referralDate: DisplayDate.date(pathway.referralDate), referrer: pathway.referrer,
             counselor: counselor?.displayName ?? "–",
             outcome: pathway.outcome.map { req.t($0.labelKey) }, outcomeReason: pathway.outcomeReason,
