@@ -216,6 +216,49 @@ def outside_nav(browser, label):
     check_page(browser, "/samlinger", label, "gatherings", "amling")
 
 
+def sign_in(browser, username):
+    browser.delete_all_cookies()
+    browser.get(BASE + "/logg-inn")
+    browser.find_element(By.ID, "username").send_keys(username)
+    browser.find_element(By.ID, "password").send_keys(PASSWORD, Keys.ENTER)
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
+
+
+def first_link(browser, prefix):
+    links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, f"main a[href^='{prefix}'], main a[href*='{prefix}']")]
+    links = [href.replace(BASE, "") for href in links if href.replace(BASE, "").rstrip("/") != prefix.rstrip("/")]
+    assert links, f"a link to {prefix}… is on the page"
+    return links[0]
+
+
+def reflection(browser, label):
+    """Reflection as a counselor (hub, log, groups, sessions, actions, case presentations, the office
+    note, the premises) and as a leader (the learning overview and the county view)."""
+    sign_in(browser, "veileder1")
+    assert "Mine tiltak fra refleksjon" in browser.page_source, "the counselor's open actions are on the start page"
+    check_page(browser, "/refleksjon", label, "reflection-hub", "Refleksjon og læring")
+    check_page(browser, "/refleksjon/logg", label, "learning-log", "Lært")
+    check_page(browser, "/refleksjon/grupper", label, "reflection-groups", "Alle hybridveiledere")
+    check_page(browser, first_link(browser, "/refleksjon/grupper/"), label, "reflection-group", "Alle hybridveiledere")
+    check_page(browser, "/refleksjon/moter", label, "reflection-sessions", "Refleksjonsmøter")
+    sessions = [a.get_attribute("href").replace(BASE, "") for a in browser.find_elements(By.CSS_SELECTOR, "main a[href*='/refleksjon/moter/']")]
+    sessions = [href for href in sessions if href != "/refleksjon/moter/ny"]
+    assert sessions, "the demo has reflection sessions"
+    for index, href in enumerate(sessions[:2]):
+        check_page(browser, href, label, f"reflection-session-{index}", "Oppmøte")
+    check_page(browser, "/refleksjon/tiltak", label, "reflection-actions", "Mine tiltak")
+    check_page(browser, "/refleksjon/case", label, "case-presentations", "Case-presentasjoner")
+    case = first_link(browser, "/refleksjon/case/")
+    check_page(browser, case, label, "case-presentation", "Hva vil du drøfte?")
+    assert "fødselsnummer" not in browser.page_source.lower() or "[fødselsnummer]" in browser.page_source.lower()
+    check_page(browser, "/refleksjon/notat", label, "reflection-notes", "Kontorets refleksjonsnotat")
+    check_page(browser, first_link(browser, "/refleksjon/notat/"), label, "reflection-note", "Slik jobber vi med hybridmodellen")
+    check_page(browser, "/kontor/premisser", label, "premises", "Premissene for hybridmodellen")
+    sign_in(browser, "leder1")
+    check_page(browser, "/kontor/laering", label, "learning-overview", "Hva kontoret lærer")
+    check_page(browser, "/kontor/laering/fylke", label, "learning-county", "&lt;3")
+
+
 def main():
     for label, (width, height) in {"desktop": (1280, 900), "phone": (375, 812)}.items():
         browser = driver(width, height)
@@ -224,6 +267,7 @@ def main():
             portfolio_and_candidate(browser, label)
             leader_overview(browser, label)
             outside_nav(browser, label)
+            reflection(browser, label)
         finally:
             browser.quit()
     print("Browser smoke test passed")
