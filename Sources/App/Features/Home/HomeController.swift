@@ -99,7 +99,7 @@ struct HomeController {
             add("/admin/kontorer", "offices")
         }
         add("/meg", "me")
-        let (reflectionActions, reflectionActionCount) = showAlerts ? try await openReflectionActions(req: req, ownerID: principal.userID) : ([], 0)
+        let (reflectionActions, reflectionActionCount) = showAlerts ? try await openReflectionActions(req: req, ownerID: principal.userID, officeID: principal.officeID) : ([], 0)
         let view = HomeView(
             displayName: principal.displayName, officeName: principal.officeName, officeEnhet: principal.officeEnhet,
             colleagueCount: colleagueCount, showAlerts: showAlerts, alertGroups: groups, alertCount: count, snoozedCount: snoozed, links: links,
@@ -111,8 +111,11 @@ struct HomeController {
 
     /// Actions agreed in reflection sessions that the user owns and has not done: they belong to
     /// the owner, like alerts, so only the owner sees them here.
-    private func openReflectionActions(req: Request, ownerID: UUID) async throws -> ([ReflectionActionItem], Int) {
-        let open = ReflectionAction.query(on: req.db).filter(\.$owner.$id == ownerID).filter(\.$doneAt == nil)
+    private func openReflectionActions(req: Request, ownerID: UUID, officeID: UUID?) async throws -> ([ReflectionActionItem], Int) {
+        guard let officeID else { return ([], 0) }
+        // The owner's office only, and not from a cancelled session.
+        let open = ReflectionAction.query(on: req.db).filter(\.$owner.$id == ownerID).filter(\.$office.$id == officeID).filter(\.$doneAt == nil)
+            .join(ReflectionSession.self, on: \ReflectionAction.$session.$id == \ReflectionSession.$id).filter(ReflectionSession.self, \.$cancelledAt == nil)
         let count = try await open.copy().count()
         guard count > 0 else { return ([], 0) }
         let actions = try await open.sort(\.$dueOn).limit(5).with(\.$session) { $0.with(\.$group) }.all()
