@@ -327,7 +327,7 @@ struct CasePresentationTests {
             let saved = try await C.entries(t, .casePresentationSaved)
             #expect(saved.first?.objectID == dto.id.uuidString)
             let detail = saved.first?.detail ?? ""
-            #expect(detail.contains("søvn") == false && detail.contains(fixture.pathwayID.uuidString), "the audit detail holds ids, no text")
+            #expect(detail.contains("søvn") == false && !detail.contains(fixture.pathwayID.uuidString), "the audit detail holds no text and no pathway id")
         }
     }
 
@@ -506,6 +506,61 @@ struct CasePresentationTests {
             #expect(!otherList.text.contains(id.uuidString))
             let otherAPI = try await APIClient.make(t, "veileder3")
             #expect(try await otherAPI.get("/api/v1/case-presentations/\(id.uuidString)").status == .notFound)
+        }
+    }
+
+    @Test("The audit log never ties a presentation to its pathway: generation is an entry on the pathway; a fnr with a hyphen stops sharing")
+    func auditKeepsPathwayApart() async throws {
+        try await withTestApp { t in
+            let fixture = try await CaseFixture.make(t)
+            let pathway = fixture.pathwayID.uuidString
+            let author = t.browser()
+            try await author.login("veileder1")
+            let id = try await C.saveDraft(t, author, fixture)
+            let api = try await APIClient.make(t, "veileder1")
+            #expect(try await api.get("/api/v1/pathways/\(pathway)/case-presentation").status == .ok)
+            let created = try await api.post("/api/v1/pathways/\(pathway)/case-presentation", ["question": "Hva nå?"])
+            let apiID = try created.content.decode(CasePresentationDTO.self).id
+
+            let generated = try await C.entries(t, .casePresentationGenerated)
+            #expect(generated.count >= 2)
+            for entry in generated.prefix(2) {
+                #expect(entry.objectType == AuditObjectType.pathway && entry.objectID == pathway)
+                #expect(entry.detail?.contains("kandidatnavn") == true)
+            }
+
+            // Sharing with the fnr typed with a hyphen, and with 010190-12345, is refused.
+            try await author.get("/refleksjon/case/\(id.uuidString)")
+            let hyphened = String(fixture.fnr.prefix(6)) + "-" + String(fixture.fnr.suffix(5))
+            let refusedBefore = try await C.entries(t, .casePresentationShareRefused).count
+            for (index, fnr) in [hyphened, "010190-12345"].enumerated() {
+                let refused = try await author.post("/refleksjon/case/\(id.uuidString)/del", [
+                    ("challenges", "Kandidaten oppga \(fnr) som nummer."), ("tried", "Jobbsmak."), ("criteria", "Ingen."), ("question", "Hva gjør vi nå?"),
+                ])
+                C.expectRendered(refused, "share with \(fnr)", status: .unprocessableEntity)
+                #expect(C.error(refused.text, "case-challenges") == C.html(C.nb(t, "casepres.error.identifiers", C.nb(t, "casepres.found.fodselsnummer"))))
+                #expect(try await CasePresentation.find(id, on: t.db)?.sharedAt == nil)
+                let entries = try await C.entries(t, .casePresentationShareRefused)
+                #expect(entries.count == refusedBefore + index + 1 && entries.first?.detail?.contains("fodselsnummer") == true)
+            }
+            let shared = try await author.post("/refleksjon/case/\(id.uuidString)/del", [])
+            #expect(shared.status == .seeOther, "share answered \(shared.status.code): \(shared.text.prefix(300))")
+            #expect(try await api.patch("/api/v1/case-presentations/\(apiID.uuidString)", ["question": "Hva gjør vi med søvnen?"]).status == .ok)
+
+            // No entry on a presentation holds the pathway id; the presentations' own entries are there.
+            let onPresentations = try await AuditEntry.query(on: t.db).filter(\.$objectType == AuditObjectType.casePresentation).all()
+            let ours = onPresentations.filter { $0.objectID == id.uuidString || $0.objectID == apiID.uuidString }
+            #expect(Set(ours.map(\.action)).isSuperset(of: [AuditAction.casePresentationSaved.rawValue, AuditAction.casePresentationShared.rawValue,
+                                                            AuditAction.casePresentationShareRefused.rawValue]))
+            for entry in onPresentations {
+                #expect(!(entry.detail ?? "").contains(pathway), "\(entry.action) names the pathway: \(entry.detail ?? "")")
+                #expect(entry.objectID != pathway)
+            }
+            let allCase = try await AuditEntry.query(on: t.db).filter(\.$action ~~ AuditAction.casePresentationActions.map(\.rawValue)).all()
+            for entry in allCase where entry.objectType != AuditObjectType.casePresentation {
+                #expect(entry.action == AuditAction.casePresentationGenerated.rawValue && entry.objectType == AuditObjectType.pathway)
+                #expect(!(entry.detail ?? "").contains(id.uuidString) && !(entry.detail ?? "").contains(apiID.uuidString))
+            }
         }
     }
 

@@ -81,6 +81,100 @@ struct PseudonymiserTests {
         #expect(p.findings(in: "Kandidaten og mentoren snakket med arbeidsgiveren.").isEmpty)
     }
 
+    @Test("Numbers typed with hyphens, full stops and split groups: 010190-12345, 010190 123 45, 912-34-567, 912.34.567")
+    func separators() {
+        let none = Pseudonymiser.patternsOnly
+        for fnr in ["010190-12345", "010190 123 45", "010190.12345", "010190\u{00A0}12345", "010190-123-45", "01019012345"] {
+            #expect(none.pseudonymise("fnr \(fnr).") == "fnr [fødselsnummer].", "fnr \(fnr)")
+            #expect(none.findings(in: "fnr \(fnr)") == [.nationalID], "fnr \(fnr)")
+        }
+        for phone in ["912-34-567", "912.34.567", "912 34 567", "91-23-45-67", "91.23.45.67", "912 345 67", "4123 4567", "+47 912-34-567", "0047 91234567", "+47912.34.567"] {
+            #expect(none.pseudonymise("ring \(phone) i dag") == "ring [telefon] i dag", "phone \(phone)")
+            #expect(none.findings(in: "ring \(phone)") == [.phone], "phone \(phone)")
+        }
+        for orgnr in ["974-760-673", "974.760.673", "974 760 673"] {
+            #expect(none.pseudonymise("orgnr \(orgnr)") == "orgnr [org.nr.]", "orgnr \(orgnr)")
+            #expect(none.findings(in: "orgnr \(orgnr)") == [.orgNumber], "orgnr \(orgnr)")
+        }
+        // Times, years, dates and amounts are not numbers of people.
+        for text in ["Vakt kl. 08.00-16.00 og 10.00 - 14.00.", "Fra 2024-2025 og 1990-2000.", "Startet 12.03.2024, 1.1.2025.", "37,5 timer, 12 500 kroner."] {
+            #expect(none.pseudonymise(text) == text, "\(text)")
+            #expect(none.findings(in: text).isEmpty, "\(text)")
+        }
+    }
+
+    @Test("The pathway's own numbers are matched by their digits, in any grouping the patterns do not know")
+    func storedNumbersByDigits() {
+        // Stored "+47 912 34 567", "01019912345" and "974760673"; typed in shapes no pattern has.
+        #expect(p.pseudonymise("tlf 91 234 567.") == "tlf [telefon].")
+        #expect(p.pseudonymise("tlf +47 9123-4567.") == "tlf [telefon].")
+        #expect(p.pseudonymise("fnr 0101 99 12345.") == "fnr [fødselsnummer].")
+        #expect(p.pseudonymise("orgnr 9747 60673.") == "orgnr [org.nr.].")
+        #expect(p.findings(in: "tlf 91 234 567") == [.phone])
+        #expect(p.findings(in: "fnr 0101 99 12345") == [.nationalID])
+        #expect(p.findings(in: "orgnr 9747 60673") == [.orgNumber])
+        // A stored number written with hyphens matches the text without them, and the reverse.
+        let hyphened = Pseudonymiser(.init(candidateFirstName: "Ola", candidateLastName: "Nordmann", nationalID: "010199-12345", candidatePhones: ["912-34-567"]))
+        #expect(hyphened.pseudonymise("01019912345 / 91 2345 67") == "[fødselsnummer] / [telefon]")
+        #expect(hyphened.findings(in: "91 2345 67") == [.phone])
+        // Other digits around are no match.
+        #expect(p.findings(in: "ref 191234567") == [.orgNumber])
+        #expect(!p.findings(in: "ref 1 91 234 5678").contains(.phone))
+    }
+
+    @Test("Name spellings: any apostrophe, NFD text, legal forms A/S and AS, the last two words of an employer's name")
+    func spellings() {
+        let ids = Pseudonymiser.Identifiers(candidateFirstName: "Åse", candidateLastName: "O'Brien", mentorNames: ["Siobhán O’Neill"],
+                                            employerNames: ["Bakeriet Solstråle A/S", "Coop Obs Lade", "Fjord Bygg A.S."])
+        let q = Pseudonymiser(ids)
+        for name in ["O'Brien", "O’Brien", "O´Brien", "O`Brien", "o’brien"] {
+            #expect(q.pseudonymise("\(name) kom.") == "Kandidaten kom.", "\(name)")
+            #expect(q.findings(in: "Hei \(name)") == [.candidateName], "\(name)")
+        }
+        #expect(q.pseudonymise("Vi ringte O'Neills kontor.") == "Vi ringte mentorens kontor.")
+        // NFD: the text's "A" + ring matches "Å"; the rest of the text is left exactly as it was.
+        let nfd = "A\u{030A}se og ga\u{030A}rden"
+        let cleaned = q.pseudonymise(nfd)
+        #expect(Array(cleaned.unicodeScalars) == Array("Kandidaten og ga\u{030A}rden".unicodeScalars), "\(Array(cleaned.unicodeScalars))")
+        #expect(q.findings(in: "Hei A\u{030A}se") == [.candidateName])
+        #expect(q.findings(in: "Hei Ase") == [])
+        let storedNFD = Pseudonymiser(.init(candidateFirstName: "A\u{030A}se", candidateLastName: "Dahl"))
+        #expect(storedNFD.pseudonymise("Åse kom.") == "Kandidaten kom.")
+        #expect(storedNFD.pseudonymise("Siobha\u{0301}n") == "Siobha\u{0301}n")
+        // "A/S" and "A.S." are legal forms: the bare name is a term, and another spelling of the form goes with it.
+        #expect(q.pseudonymise("Hun jobber hos Bakeriet Solstråle.") == "Hun jobber hos arbeidsgiveren.")
+        #expect(q.pseudonymise("Bakeriet Solstråle AS og Bakeriet Solstråle A/S.") == "Arbeidsgiveren og arbeidsgiveren.")
+        #expect(q.pseudonymise("Bakeriet Solstråle sa ja.") == "Arbeidsgiveren sa ja.")
+        #expect(q.pseudonymise("Fjord Bygg har plass.") == "Arbeidsgiveren har plass.")
+        #expect(q.findings(in: "Fjord Bygg") == [.employerName])
+        // "Obs Lade" for "Coop Obs Lade": the last two words together.
+        #expect(q.pseudonymise("Praksis på Obs Lade.") == "Praksis på arbeidsgiveren.")
+        #expect(q.findings(in: "obs lade") == [.employerName])
+        // No pair of a business word or a small word.
+        let cafe = Pseudonymiser(.init(employerNames: ["Fjordkanten Kafé og Bakeri"]))
+        #expect(cafe.pseudonymise("Hun liker kafé og bakeri.") == "Hun liker kafé og bakeri.")
+        #expect(cafe.pseudonymise("Fjordkanten Kafé og Bakeri") == "Arbeidsgiveren")
+        let legal = Pseudonymiser(.init(employerNames: ["Nordlys Transport ASA"]))
+        #expect(legal.pseudonymise("Nordlys Transport ringte.") == "Arbeidsgiveren ringte.")
+    }
+
+    @Test("A long note is cleaned before it is cut: a name at the cut goes whole, not half")
+    func cutAfterCleaning() {
+        let filler = String(repeating: "x", count: CasePresentationDraft.maxNoteLength - 10) + " "
+        let note = filler + "Sigrun Haugland kom innom."
+        #expect(note.count > CasePresentationDraft.maxNoteLength)
+        let source = CaseSource(
+            nationalID: "123", innsatsgruppe: .spesieltTilpasset, strengths: nil, challenges: nil, supportNeeds: nil, referralDate: Date(timeIntervalSince1970: 0),
+            stepName: "Trinn", events: [], agreements: [], mentorLinked: false, mentorHundredthHours: 0, goals: [],
+            notes: [.init(label: "Kontakt", at: Date(timeIntervalSince1970: 100), text: note)], criteria: [], identifiers: Self.ids
+        )
+        let draft = CasePresentationDraft.build(pathway: source, now: Date(timeIntervalSince1970: 1_000_000), t: { key, args in ([key] + args).joined(separator: " ") })
+        let line = draft.tried.split(separator: "\n").first { $0.hasPrefix("– Kontakt:") }.map(String.init)
+        #expect(line == "– Kontakt: \(filler)mentoren …", "\(line?.suffix(30) ?? "no note")")
+        #expect(!draft.tried.contains(" Ha") && !draft.tried.contains("Sigrun"))
+        #expect(draft.removed == [.mentorName])
+    }
+
     @Test("Age bands from the birth date in a fødselsnummer or D-number")
     func ageBands() {
         let now = Date(timeIntervalSince1970: 1_790_000_000) // September 2026

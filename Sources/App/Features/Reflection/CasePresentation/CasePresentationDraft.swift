@@ -106,6 +106,7 @@ struct CasePresentationDraft: Sendable, Equatable {
             guard let value = text?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
             return value
         }
+        /// Cut after cleaning, so a name at the cut is replaced whole rather than left half.
         func short(_ text: String) -> String {
             text.count > maxNoteLength ? String(text.prefix(maxNoteLength)) + "…" : text
         }
@@ -158,7 +159,7 @@ struct CasePresentationDraft: Sendable, Equatable {
         }
         if !picked.isEmpty {
             tryText += "\n\n" + t("casepres.gen.latest_notes", []) + "\n"
-                + picked.map { "– \($0.label): \(clean(short($0.text.trimmingCharacters(in: .whitespacesAndNewlines))))" }.joined(separator: "\n")
+                + picked.map { "– \($0.label): \(short(clean($0.text.trimmingCharacters(in: .whitespacesAndNewlines))))" }.joined(separator: "\n")
         }
 
         // What the quality criteria show.

@@ -105,12 +105,13 @@ struct CaseDraftPage: MultiFormPage {
         self.draft = draft
     }
 
-    /// Generates the draft from the pathway (audited as generated).
+    /// Generates the draft from the pathway (audited as generated, on the pathway).
     static func generate(_ req: Request, _ opened: OpenedPathway) async throws -> CasePresentationDraft {
         let source = try await CaseSource.load(opened, now: req.now, t: req.caseTranslator, on: req.db)
         let draft = CasePresentationDraft.build(pathway: source, now: req.now, t: req.caseTranslator)
-        try await req.audit(.casePresentation(.casePresentationGenerated, id: nil, officeID: opened.pathway.$office.id,
-                                              detail: "forløp \(opened.id.uuidString); fjernet: \(draft.removed.map(\.rawValue).joined(separator: ", "))"))
+        // An entry on the pathway, not on a presentation: nothing in the log ties a presentation to its pathway.
+        try await req.audit(AuditEvent(.casePresentationGenerated, objectType: AuditObjectType.pathway, objectID: opened.id.uuidString,
+                                       officeID: opened.pathway.$office.id, detail: "fjernet: \(draft.removed.map(\.rawValue).joined(separator: ", "))"))
         return draft
     }
 

@@ -49,7 +49,8 @@ struct CasePresentationService: WritingService {
             presentation.createdAt = now
             presentation.updatedAt = now
             try await presentation.create(on: db)
-            audit.record(.casePresentation(.casePresentationSaved, id: presentation.id, officeID: officeID, detail: "nytt utkast fra forløp \(pathwayID.uuidString)"))
+            // No pathway id here: leaders read the log, and it would tie a shared case to its pathway.
+            audit.record(.casePresentation(.casePresentationSaved, id: presentation.id, officeID: officeID, detail: "nytt utkast"))
             return presentation
         }
     }
