@@ -78,14 +78,14 @@ private enum L {
         return try response.content.decode(LearningNoteDTO.self)
     }
 
-    static func noteBody(done: String = "Jeg ble med på første arbeidsdag.", learned: String = "Det ga trygghet for både kandidat og mentor.",
+    static func noteBody(done: String = "Jeg ble med på første arbeidsdag.", learned: String = "Det ga trygghet for både kandidat og arbeidsplass.",
                          worth: String = "Avtal første dag i møtet før.", themes: [String] = [], tags: [String] = [], pathway: UUID? = nil) -> [String: Any] {
         var body: [String: Any] = ["done": done, "learned": learned, "worthKeeping": worth, "themes": themes, "freeTags": tags]
         if let pathway { body["pathwayID"] = pathway.uuidString }
         return body
     }
 
-    static func createGroup(_ api: APIClient, name: String = "Sakdrøfting tirsdag", kind: String = "sakdrofting", members: [UUID],
+    static func createGroup(_ api: APIClient, name: String = "Saksdrøfting tirsdag", kind: String = "sakdrofting", members: [UUID],
                             sourceLocation: SourceLocation = #_sourceLocation) async throws -> ReflectionGroupDTO {
         let response = try await api.post("/api/v1/reflection-groups", ["name": name, "kind": kind, "rhythmWeeks": 2, "userIDs": members.map(\.uuidString)])
         #expect(response.status == .created, "group create answered \(response.status.code): \(response.text.prefix(400))", sourceLocation: sourceLocation)
@@ -121,6 +121,34 @@ private enum L {
         return try response.content.decode([LearningNoteDTO].self)
     }
 
+    /// The problem message for a text holding these kinds of identifier.
+    static func found(_ t: TestApp, _ kinds: Pseudonymiser.Kind..., tags: Bool = false) -> String {
+        let names = kinds.map { nb(t, $0.foundKey) }
+        return nb(t, tags ? "learning.error.share_found_tags" : "learning.error.share_found", LearningNoteRules.list(names, and: nb(t, "learning.and")))
+    }
+
+    /// An open pathway of the counselor that names a mentor and an employer, with the identifiers it has.
+    static func pathwayWithPeople(_ t: TestApp, of username: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> (Pathway, Pseudonymiser.Identifiers) {
+        let user = try await t.user(username)
+        let pathways = try await Pathway.query(on: t.db).filter(\.$counselor.$id == user.requireID()).filter(\.$status != .closed)
+            .with(\.$candidate).sort(\.$createdAt).all()
+        for pathway in pathways {
+            if let ids = try await Pseudonymiser.Identifiers.load(pathwayID: pathway.requireID(), on: t.db), !ids.mentorNames.isEmpty, !ids.employerNames.isEmpty {
+                return (pathway, ids)
+            }
+        }
+        Issue.record("\(username) has no open pathway with a mentor and an employer in the demo data", sourceLocation: sourceLocation)
+        throw Abort(.notFound)
+    }
+
+    /// A note's texts, link, group and free tags as stored.
+    static func stored(_ t: TestApp, _ id: UUID) async throws -> [String] {
+        let note = try #require(try await LearningNote.find(id, on: t.db))
+        let tags = try await ReflectionThemeTag.query(on: t.db).filter(\.$learningNote.$id == id).filter(\.$isFree == true).all().map(\.theme).sorted()
+        return [note.done, note.learned, note.worthKeeping, note.$pathway.id?.uuidString ?? "-", note.$group.id?.uuidString ?? "-",
+                note.sharedAt.map { "\($0.timeIntervalSince1970)" } ?? "-", note.updatedAt.timeIntervalSince1970.description] + tags
+    }
+
     /// An open pathway of the counselor, with the candidate loaded.
     static func pathway(_ t: TestApp, of username: String) async throws -> Pathway {
         let user = try await t.user(username)
@@ -133,25 +161,42 @@ private enum L {
 struct LearningLogTests {
     // MARK: - Pure rules
 
-    @Test("The sharing check finds national ID numbers, e-mail addresses, phone numbers and the candidate's name, and nothing else")
+    @Test("The sharing check is the pseudonymiser's: every text and each free tag, names of every kind, numbers with any separator; problems name the kinds")
     func sharingCheck() {
         typealias R = LearningNoteRules
-        #expect(R.findings(in: "Fnr 12345678901 sto i notatet") == [.nationalID])
-        #expect(R.findings(in: "fnr: 123456 78901.") == [.nationalID])
-        #expect(R.findings(in: "Skriv til kari.nordmann@example.no i morgen") == [.email])
-        #expect(R.findings(in: "Ring 41234567") == [.phone])
-        #expect(R.findings(in: "Ring +47 412 34 567 før ni") == [.phone])
-        #expect(R.findings(in: "tlf 41 23 45 67") == [.phone])
-        #expect(R.findings(in: "tlf +4741234567") == [.phone])
-        #expect(R.findings(in: "Vi møttes tre ganger på 2 uker, kl. 0830, i 2026. Org.nr 123456789.").isEmpty)
-        #expect(R.findings(in: "Kandidaten heter Kari og bor i Bodø", names: ["Kari", "Nordmann"]) == [.candidateName])
-        #expect(R.findings(in: "NORDMANN møtte opp", names: ["Kari", "Nordmann"]) == [.candidateName])
-        #expect(R.findings(in: "Karianne var mentor", names: ["Kari", "Nordmann"]).isEmpty, "a whole word only")
-        #expect(R.findings(in: "Hun likte Berg godt", names: ["Anne", "Hansen-Berg"]) == [.candidateName])
-        #expect(R.findings(in: "Kari var der", names: []).isEmpty, "no name check without a pathway")
-        let issues = R.shareIssues(done: "Ring 41234567", learned: "Ok", worthKeeping: "a@b.no og Kari", candidateNames: ["Kari"])
-        #expect(issues.map(\.field) == ["done", "worthKeeping", "worthKeeping"])
-        #expect(issues.map(\.key) == ["learning.error.share_phone", "learning.error.share_email", "learning.error.share_name"])
+        var linked = Pseudonymiser.Identifiers()
+        linked.candidateFirstName = "Kari"
+        linked.candidateLastName = "Nordmann"
+        linked.mentorNames = ["Mona Mentorsen"]
+        linked.employerNames = ["Fjordkanten Kafé AS"]
+        linked.contactNames = ["Lise Kontaktberg"]
+        var own = Pseudonymiser.Identifiers()
+        own.candidateFirstName = "Oddvar"
+        own.candidateLastName = "Hybridsen"
+        let checks = [Pseudonymiser(linked), Pseudonymiser(own)]
+        func kinds(_ text: String) -> [Pseudonymiser.Kind] {
+            R.shareFindings(R.sharedTexts(done: text, learned: "Ok", worthKeeping: "Ok", freeTags: []), checks: checks).first?.kinds ?? []
+        }
+        #expect(kinds("Fnr 010190-12345 sto i notatet") == [.nationalID])
+        #expect(kinds("fnr: 010190 12345.") == [.nationalID])
+        #expect(kinds("Mentorsen var flink") == [.mentorName])
+        #expect(kinds("Vi var på Fjordkanten i går") == [.employerName])
+        #expect(kinds("Kontaktberg ringte") == [.contactName])
+        #expect(kinds("HYBRIDSEN kom for sent") == [.candidateName], "the author's other candidates too")
+        #expect(kinds("Ring 41234567 eller skriv til kari@example.no") == [.candidateName, .phone, .email])
+        #expect(kinds("Vi møttes tre ganger på 2 uker, i 2026.").isEmpty)
+        #expect(R.shareFindings(R.sharedTexts(done: "Kari", learned: "Ok", worthKeeping: "Ok", freeTags: []), checks: []).isEmpty,
+                "without identifiers only the patterns")
+
+        let tags = R.shareFindings(R.sharedTexts(done: "Ok", learned: "Ok", worthKeeping: "Ok", freeTags: ["1234", "5678", "oddvar"]), checks: checks)
+        #expect(tags.map(\.field) == ["freeTags"] && tags.first?.kinds == [.candidateName], "each tag on its own: two tags are no phone number")
+
+        let found = R.shareFindings(R.sharedTexts(done: "Ring 41234567", learned: "Ok", worthKeeping: "a@b.no og Kari", freeTags: ["mentorsen"]), checks: checks)
+        let issues = R.shareIssues(found, t: { key, args in ([key] + args).joined(separator: "|") })
+        #expect(issues.map(\.field) == ["done", "worthKeeping", "freeTags"])
+        #expect(issues.map(\.key) == ["learning.error.share_found", "learning.error.share_found", "learning.error.share_found_tags"])
+        #expect(issues[1].args == ["casepres.found.kandidatnavn learning.and casepres.found.epost"])
+        #expect(R.list(["a", "b", "c"], and: "og") == "a, b og c" && R.list(["a"], and: "og") == "a")
     }
 
     @Test("A note needs all three texts, each at most 2000 characters; themes from the catalogue; at most five normalised free tags")
@@ -320,20 +365,20 @@ struct LearningLogTests {
             let group = try await L.createGroup(vera, members: [])
             let pathway = try await L.pathway(t, of: "veileder1")
             let cases: [(String, String, String)] = [
-                ("done", "Vi ringte 412 34 567 sammen.", "learning.error.share_phone"),
-                ("learned", "Fødselsnummeret 010190 12345 sto på skjemaet.", "learning.error.share_fnr"),
-                ("worthKeeping", "Send til mentor@bedrift.no", "learning.error.share_email"),
-                ("done", "Jeg snakket med \(pathway.candidate.firstName.uppercased()) om dagen.", "learning.error.share_name"),
+                ("done", "Vi ringte 412 34 567 sammen.", L.found(t, .phone)),
+                ("learned", "Fødselsnummeret 010190 12345 sto på skjemaet.", L.found(t, .nationalID)),
+                ("worthKeeping", "Send til post@bedrift.no", L.found(t, .email)),
+                ("done", "Jeg snakket med \(pathway.candidate.firstName.uppercased()) om dagen.", L.found(t, .candidateName)),
             ]
-            for (field, text, key) in cases {
+            for (field, text, message) in cases {
                 var body = L.noteBody(pathway: pathway.id)
                 body[field] = text
                 let note = try await L.createNote(vera, body)
                 let refused = try await L.share(vera, note.id, group.id)
-                #expect(refused.status == .unprocessableEntity, "\(key): \(refused.status.code)")
+                #expect(refused.status == .unprocessableEntity, "\(message): \(refused.status.code)")
                 #expect(refused.headers.contentType?.description.hasPrefix("application/problem+json") == true)
-                #expect(refused.problemFields == [field], "\(key)")
-                #expect(refused.problem?.errors?.first?.message == L.nb(t, key))
+                #expect(refused.problemFields == [field], "\(message)")
+                #expect(refused.problem?.errors?.first?.message == message)
                 let stored = try #require(try await LearningNote.find(note.id, on: t.db))
                 #expect(stored.$group.id == nil && stored.sharedAt == nil, "stays private")
             }
@@ -345,7 +390,7 @@ struct LearningLogTests {
             try await browser.get("/refleksjon/logg/\(id)")
             let page = try await browser.post("/refleksjon/logg/\(id)/del", [("groupID", group.id.uuidString)])
             L.expectRendered(page, "POST /refleksjon/logg/\(id)/del", status: .unprocessableEntity)
-            #expect(page.text.contains(L.html(L.nb(t, "learning.error.share_phone"))))
+            #expect(page.text.contains(L.html(L.found(t, .phone))))
             #expect(try await LearningNote.find(id, on: t.db)?.$group.id == nil)
 
             // Once shared, a change that brings a phone number in is refused too.
@@ -375,6 +420,152 @@ struct LearningLogTests {
             #expect(try await LearningNote.find(note.id, on: t.db)?.$group.id == nil)
             // Someone else's note cannot be shared at all.
             #expect(try await L.share(viktor, note.id, theirs.id).status == .notFound)
+        }
+    }
+
+    @Test("Sharing is refused for the linked pathway's mentor and employer, a national ID number with a hyphen, and in a free tag; the note stays as it was")
+    func sharingRefusedForPathwayPeople() async throws {
+        try await withTestApp { t in
+            let vera = try await APIClient.make(t, "veileder1")
+            let group = try await L.createGroup(vera, members: [])
+            let (pathway, ids) = try await L.pathwayWithPeople(t, of: "veileder1")
+            let mentorSurname = try #require(ids.mentorNames.first?.split(separator: " ").last.map(String.init))
+            let employer = try #require(ids.employerNames.first)
+            let cases: [(String, String, String)] = [
+                ("done", "Jeg snakket med \(mentorSurname) om første uke.", L.found(t, .mentorName)),
+                ("learned", "Det gikk fint hos \(employer) denne gangen.", L.found(t, .employerName)),
+                ("worthKeeping", "Fødselsnummeret 010190-12345 sto på skjemaet.", L.found(t, .nationalID)),
+            ]
+            for (field, text, message) in cases {
+                var body = L.noteBody(pathway: pathway.id)
+                body[field] = text
+                let note = try await L.createNote(vera, body)
+                let before = try await L.stored(t, note.id)
+                let refused = try await L.share(vera, note.id, group.id)
+                #expect(refused.status == .unprocessableEntity, "\(text): \(refused.status.code)")
+                #expect(refused.problemFields == [field], "\(text)")
+                #expect(refused.problem?.errors?.first?.message == message, "\(text)")
+                #expect(try await L.stored(t, note.id) == before, "stays private and unchanged")
+            }
+
+            // A free tag with a name keeps the note from being shared too.
+            let tagged = try await L.createNote(vera, L.noteBody(tags: ["arbeidstrening", pathway.candidate.lastName], pathway: pathway.id))
+            let taggedBefore = try await L.stored(t, tagged.id)
+            let refusedTag = try await L.share(vera, tagged.id, group.id)
+            #expect(refusedTag.status == .unprocessableEntity)
+            #expect(refusedTag.problemFields == ["freeTags"])
+            #expect(refusedTag.problem?.errors?.first?.message == L.found(t, .candidateName, tags: true))
+            #expect(try await L.stored(t, tagged.id) == taggedBefore)
+
+            // Once shared, a change that brings a mentor's name or a tagged name in is refused, on the page and in the API.
+            let clean = try await L.createNote(vera, L.noteBody(pathway: pathway.id))
+            #expect(try await L.share(vera, clean.id, group.id).status == .ok)
+            let sharedBefore = try await L.stored(t, clean.id)
+            let patched = try await vera.patch("/api/v1/learning-notes/\(clean.id)", ["learned": "\(mentorSurname) var til stor hjelp."])
+            #expect(patched.status == .unprocessableEntity)
+            #expect(patched.problem?.errors?.first?.message == L.found(t, .mentorName))
+            let taggedPatch = try await vera.patch("/api/v1/learning-notes/\(clean.id)", ["freeTags": [pathway.candidate.firstName]])
+            #expect(taggedPatch.status == .unprocessableEntity)
+            #expect(taggedPatch.problemFields == ["freeTags"])
+            let browser = t.browser()
+            try await browser.login("veileder1")
+            try await browser.get("/refleksjon/logg/\(clean.id)")
+            let page = try await browser.post("/refleksjon/logg/\(clean.id)", L.noteForm(done: "Hos \(employer) gikk det bra.", pathway: pathway.id!.uuidString))
+            L.expectRendered(page, "POST /refleksjon/logg/\(clean.id)", status: .unprocessableEntity)
+            #expect(L.error(page.text, "endre-done") == L.found(t, .employerName))
+            #expect(page.text.contains(L.html("Hos \(employer) gikk det bra.")), "what was typed is kept")
+            #expect(try await L.stored(t, clean.id) == sharedBefore, "the shared note is as it was")
+        }
+    }
+
+    @Test("An unlinked note with the name of one of the author's candidates is not shared, nor changed to hold it once shared")
+    func sharingRefusedForOwnCandidate() async throws {
+        try await withTestApp { t in
+            let vera = try await APIClient.make(t, "veileder1")
+            let group = try await L.createGroup(vera, members: [])
+            let veraID = try await t.user("veileder1").requireID()
+            let candidate = try #require(try await Candidate.query(on: t.db).filter(\.$counselor.$id == veraID).sort(\.$lastName).first(),
+                                         "veileder1 has candidates in the demo data")
+            let note = try await L.createNote(vera, L.noteBody(done: "Jeg øvde på intervju med \(candidate.lastName) i går."))
+            #expect(note.pathwayId == nil)
+            let before = try await L.stored(t, note.id)
+            let refused = try await L.share(vera, note.id, group.id)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.problemFields == ["done"])
+            #expect(refused.problem?.errors?.first?.message == L.found(t, .candidateName))
+            #expect(try await L.stored(t, note.id) == before)
+
+            let clean = try await L.createNote(vera, L.noteBody())
+            #expect(try await L.share(vera, clean.id, group.id).status == .ok)
+            let sharedBefore = try await L.stored(t, clean.id)
+            let patched = try await vera.patch("/api/v1/learning-notes/\(clean.id)", ["worthKeeping": "Spør \(candidate.firstName) først."])
+            #expect(patched.status == .unprocessableEntity)
+            #expect(patched.problemFields == ["worthKeeping"])
+            #expect(try await L.stored(t, clean.id) == sharedBefore)
+        }
+    }
+
+    @Test("Dropping the pathway link in the same change that brings its mentor's name into a shared note is refused; the note keeps its link and text")
+    func dropLinkAndAddNameRefused() async throws {
+        try await withTestApp { t in
+            let vera = try await APIClient.make(t, "veileder1")
+            let group = try await L.createGroup(vera, members: [])
+            let (pathway, ids) = try await L.pathwayWithPeople(t, of: "veileder1")
+            let mentor = try #require(ids.mentorNames.first)
+            let note = try await L.createNote(vera, L.noteBody(pathway: pathway.id))
+            #expect(try await L.share(vera, note.id, group.id).status == .ok)
+            let before = try await L.stored(t, note.id)
+
+            let api = try await L.send(vera, .PATCH, "/api/v1/learning-notes/\(note.id)", ["pathwayID": NSNull(), "done": "Jeg ringte \(mentor) før oppstart."])
+            #expect(api.status == .unprocessableEntity, "\(api.text.prefix(300))")
+            #expect(api.problemFields == ["done"])
+            #expect(api.problem?.errors?.first?.message == L.found(t, .mentorName))
+            #expect(try await L.stored(t, note.id) == before, "still linked, text unchanged")
+
+            let browser = t.browser()
+            try await browser.login("veileder1")
+            try await browser.get("/refleksjon/logg/\(note.id)")
+            let page = try await browser.post("/refleksjon/logg/\(note.id)", L.noteForm(done: "Jeg ringte \(mentor) før oppstart.", pathway: ""))
+            #expect(page.status == .unprocessableEntity)
+            #expect(L.error(page.text, "endre-done") == L.found(t, .mentorName))
+            #expect(try await L.stored(t, note.id) == before)
+            // Without the name the link may go.
+            let dropped = try await L.send(vera, .PATCH, "/api/v1/learning-notes/\(note.id)", ["pathwayID": NSNull()])
+            #expect(dropped.status == .ok)
+            #expect(try await LearningNote.find(note.id, on: t.db)?.$pathway.id == nil)
+        }
+    }
+
+    @Test("After a handover the old counselor's own note no longer names the candidate: a neutral text on the note, in the log and in the edit form")
+    func candidateNameGoneAfterHandover() async throws {
+        try await withTestApp { t in
+            let vera = try await APIClient.make(t, "veileder1")
+            let pathway = try await L.pathway(t, of: "veileder1")
+            let fullName = "\(pathway.candidate.firstName) \(pathway.candidate.lastName)"
+            let note = try await L.createNote(vera, L.noteBody(pathway: pathway.id))
+            let browser = t.browser()
+            try await browser.login("veileder1")
+            let mine = try await browser.get("/refleksjon/logg/\(note.id)")
+            #expect(mine.text.contains(L.html(L.nb(t, "learning.note.pathway_meta", fullName))), "the responsible counselor sees the name")
+
+            // Handover: the candidate and the open pathway go to veileder2.
+            let viktorID = try await t.user("veileder2").requireID()
+            try await Candidate.query(on: t.db).filter(\.$id == pathway.candidate.requireID()).set(\.$counselor.$id, to: viktorID).update()
+            try await Pathway.query(on: t.db).filter(\.$candidate.$id == pathway.candidate.requireID()).filter(\.$status != .closed)
+                .set(\.$counselor.$id, to: viktorID).update()
+
+            let after = try await browser.get("/refleksjon/logg/\(note.id)")
+            L.expectRendered(after, "/refleksjon/logg/\(note.id)")
+            #expect(!after.text.contains(L.html(fullName)), "no name after the handover")
+            #expect(after.text.contains(L.html(L.nb(t, "learning.note.pathway_meta_gone"))))
+            #expect(after.text.contains(L.html(L.nb(t, "learning.field.pathway_not_followed"))), "the edit form names no one either")
+            let log = try await browser.get("/refleksjon/logg")
+            #expect(!log.text.contains(L.html(L.nb(t, "learning.note.pathway_meta", fullName))))
+            #expect(log.text.contains(L.html(L.nb(t, "learning.note.pathway_meta_gone"))))
+            // The note keeps its link, and the author may still save it without choosing again.
+            let saved = try await browser.post("/refleksjon/logg/\(note.id)", L.noteForm(done: "Endret etter bytte.", pathway: pathway.id!.uuidString))
+            #expect(saved.status == .seeOther, "\(saved.text.prefix(300))")
+            #expect(try await LearningNote.find(note.id, on: t.db)?.$pathway.id == pathway.id)
         }
     }
 
@@ -572,6 +763,10 @@ struct LearningLogTests {
             let page = try await browser.get("/refleksjon/grupper/\(group.id)")
             L.expectRendered(page, "/refleksjon/grupper/\(group.id)")
             #expect(page.text.contains("name=\"\(LearningLogView.memberField(viktor.id!))\" checked"), "current members are ticked")
+            // Joining a group shows what was shared with it before: the page and the member form say so.
+            #expect(page.text.contains(L.html(L.nb(t, "learning.group.earlier_notes"))))
+            #expect(page.text.contains(L.html(L.nb(t, "learning.group.field.members_edit_hint"))))
+            #expect(L.nb(t, "learning.group.field.members_edit_hint").contains(L.nb(t, "learning.group.earlier_notes")))
 
             let bad = try await browser.post("/refleksjon/grupper/\(group.id)", [("name", ""), ("kind", "sakdrofting"), ("rhythmWeeks", ""), ("description", ""),
                                                                              (LearningLogView.memberField(mona.id!), "on")])

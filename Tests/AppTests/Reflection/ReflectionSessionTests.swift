@@ -8,6 +8,9 @@ import VaporTesting
 /// Helpers for reflection sessions, used as office staff would: forms posted with the CSRF token,
 /// JSON with a bearer token. Groups and case presentations are made directly with the models.
 private enum RS {
+    /// The checkbox for `theme` in the edit form of the point `item`.
+    static func theme(_ theme: ReflectionTheme, _ item: UUID) -> String { ReflectionSessionPage.themeField(theme, item: item) }
+
     /// `days` from the test clock's today (negative: back) at `hour`:00, Norwegian time.
     static func at(_ t: TestApp, days: Int, hour: Int = 13) -> Date {
         let calendar = RuleDuration.calendar
@@ -199,7 +202,7 @@ struct ReflectionSessionTests {
             let agendaBefore = try await RS.auditIDs(t, .reflectionSessionAgendaChanged)
             let notes = "Vi snakket om å bruke \"tre kopper te\" før vi spør om ledige jobber.\nÆrlig og åpent."
             let saved = try await browser.post("/refleksjon/moter/\(id.uuidString)/punkter/\(point.id!.uuidString)", [
-                ("title", "Hva lærte vi?"), ("notes", notes), ("theme-arbeidsgiverkontakt", "on"), ("theme-defensive_rutiner", "on"),
+                ("title", "Hva lærte vi?"), ("notes", notes), (RS.theme(.employerContact, point.id!), "on"), (RS.theme(.defensiveRoutines, point.id!), "on"),
                 ("freeTags", "Tre kopper  TE, Bodø, tre kopper te"),
             ])
             #expect(saved.status == .seeOther, "edit answered \(saved.status.code): \(saved.text.prefix(300))")
@@ -221,7 +224,7 @@ struct ReflectionSessionTests {
 
             // Editing replaces the point's themes.
             let replaced = try await browser.post("/refleksjon/moter/\(id.uuidString)/punkter/\(point.id!.uuidString)", [
-                ("title", "Hva lærte vi?"), ("notes", notes), ("theme-mentorrollen", "on"), ("freeTags", ""),
+                ("title", "Hva lærte vi?"), ("notes", notes), (RS.theme(.mentorRole, point.id!), "on"), ("freeTags", ""),
             ])
             #expect(replaced.status == .seeOther)
             tags = try await ReflectionThemeTag.query(on: t.db).filter(\.$agendaItem.$id == point.id!).all()
@@ -374,8 +377,8 @@ struct ReflectionSessionTests {
             let listed = try await ownerAPI.get("/api/v1/reflection-actions")
             let dtos = try listed.content.decode([ReflectionActionDTO].self)
             #expect(dtos.map(\.id) == [action.id!] && dtos.first?.status == "open" && dtos.first?.dueOn == due && dtos.first?.groupName == "Sakdrøfting")
-            #expect(try await ReflectionActionQueries.open(ownerID: owner, on: t.db).map(\.id) == [action.id])
-            #expect(try await ReflectionActionQueries.open(ownerID: owner, on: t.db).first?.$session.value != nil, "session is eager-loaded")
+            #expect(try await ReflectionActionQueries.open(ownerID: owner, officeID: session.$office.id, on: t.db).map(\.id) == [action.id])
+            #expect(try await ReflectionActionQueries.open(ownerID: owner, officeID: session.$office.id, on: t.db).first?.$session.value != nil, "session is eager-loaded")
 
             // A group member who is neither owner, creator nor leader may not mark it done.
             let memberAPI = try await APIClient.make(t, "marked1")
@@ -391,7 +394,7 @@ struct ReflectionSessionTests {
             let stored = try #require(try await ReflectionAction.find(action.id, on: t.db))
             #expect(stored.doneAt == t.clock.now() && stored.$doneBy.id == owner)
             #expect(try await RS.newEntries(t, .reflectionActionDone, since: doneBefore).count == 1)
-            #expect(try await ReflectionActionQueries.open(ownerID: owner, on: t.db).isEmpty)
+            #expect(try await ReflectionActionQueries.open(ownerID: owner, officeID: session.$office.id, on: t.db).isEmpty)
             let after = try await ownerBrowser.get("/refleksjon/tiltak")
             let doneHeading = try #require(after.text.range(of: "id=\"done-heading\""))
             let title = try #require(after.text.range(of: "Lage sjekkliste"))
@@ -558,6 +561,232 @@ struct ReflectionSessionTests {
     }
 }
 
+extension ReflectionSessionTests {
+    @Test("Notes, titles, free tags, the summary and action titles with a national ID number, phone number or e-mail are refused on the page (422, text kept, error by the field)")
+    func identifiersOnPages() async throws {
+        try await withTestApp { t in
+            let group = try await RS.group(t, "Sakdrøfting Sør", members: ["veileder1", "veileder2"])
+            let session = try await RS.session(t, group: group, startsAt: RS.at(t, days: -1))
+            let sid = session.id!.uuidString
+            let browser = t.browser()
+            try await browser.login("veileder1")
+            try await browser.get("/refleksjon/moter/\(sid)")
+            #expect(try await browser.post("/refleksjon/moter/\(sid)/punkter", [("kind", "tema"), ("title", "Runde rundt bordet")]).status == .seeOther)
+            let item = try #require(try await RS.items(t, session.id!).first)
+            let formID = "punkt-\(item.id!.uuidString)"
+            let path = "/refleksjon/moter/\(sid)/punkter/\(item.id!.uuidString)"
+            let before = try await RS.auditIDs(t, .reflectionSessionAgendaChanged)
+
+            // A point's notes with a national ID number.
+            try await browser.get("/refleksjon/moter/\(sid)")
+            let notes = "Kandidaten (01019012345) trenger mer tid.\nVi prøver «tre kopper te» først."
+            let badNotes = try await browser.post(path, [("title", "Runde rundt bordet"), ("notes", notes), (RS.theme(.mentorRole, item.id!), "on"), ("freeTags", "startmøte")])
+            RS.expectRendered(badNotes, "notes with a national ID number", status: .unprocessableEntity)
+            #expect(RS.error(badNotes.text, "\(formID)-notes") == RS.html(RS.nb(t, "rsession.error.identifier_fodselsnummer")))
+            #expect(badNotes.text.contains(RS.html(notes)), "the notes typed are kept")
+            #expect(badNotes.text.contains("value=\"startmøte\""), "the free tags typed are kept")
+            var stored = try #require(try await ReflectionAgendaItem.find(item.id, on: t.db))
+            #expect(stored.notes == nil)
+            #expect(try await ReflectionThemeTag.query(on: t.db).filter(\.$agendaItem.$id == item.id!).count() == 0)
+
+            // A free tag with a phone number; a title with an e-mail address.
+            let badTag = try await browser.post(path, [("title", "Runde rundt bordet"), ("notes", "Godt møte."), ("freeTags", "mentor, ring 912 34 567")])
+            #expect(badTag.status == .unprocessableEntity)
+            #expect(RS.error(badTag.text, "\(formID)-freeTags") == RS.html(RS.nb(t, "rsession.error.identifier_telefon")))
+            #expect(badTag.text.contains("Godt møte."))
+            let badTitle = try await browser.post(path, [("title", "Svar til kari.nordmann@example.no"), ("notes", "")])
+            #expect(badTitle.status == .unprocessableEntity)
+            #expect(RS.error(badTitle.text, "\(formID)-title") == RS.html(RS.nb(t, "rsession.error.identifier_epost")))
+            stored = try #require(try await ReflectionAgendaItem.find(item.id, on: t.db))
+            #expect(stored.title == "Runde rundt bordet" && stored.notes == nil)
+            #expect(try await RS.newEntries(t, .reflectionSessionAgendaChanged, since: before).isEmpty, "nothing refused is audited as changed")
+
+            // A new point's title, and the first points of a new session.
+            let badPoint = try await browser.post("/refleksjon/moter/\(sid)/punkter", [("kind", "tema"), ("title", "Ring +47 91234567 i morgen")])
+            #expect(badPoint.status == .unprocessableEntity)
+            #expect(RS.error(badPoint.text, "nytt-punkt-title") == RS.html(RS.nb(t, "rsession.error.identifier_telefon")))
+            #expect(badPoint.text.contains("value=\"Ring +47 91234567 i morgen\""))
+            #expect(try await RS.items(t, session.id!).count == 1)
+            try await browser.get("/refleksjon/moter")
+            let badCreate = try await browser.post("/refleksjon/moter", [
+                ("groupId", group.id!.uuidString), ("day", RS.day(t, 7)), ("time", "10:00"), ("place", ""), ("points", "Runde\nSaken til 01019012345"),
+            ])
+            #expect(badCreate.status == .unprocessableEntity)
+            #expect(RS.error(badCreate.text, "ny-points") == RS.html(RS.nb(t, "rsession.error.identifier_fodselsnummer")))
+            #expect(badCreate.text.contains("Saken til 01019012345"), "the points typed are kept")
+            #expect(try await ReflectionSession.query(on: t.db).filter(\.$group.$id == group.id!).count() == 1)
+
+            // The summary on the attendance form.
+            let v1 = try await t.user("veileder1").requireID()
+            try await browser.get("/refleksjon/moter/\(sid)")
+            let badSummary = try await browser.post("/refleksjon/moter/\(sid)/oppmote", [("came-\(v1.uuidString)", "on"), ("summary", "Spør veileder på 22 33 44 55.")])
+            RS.expectRendered(badSummary, "summary with a phone number", status: .unprocessableEntity)
+            #expect(RS.error(badSummary.text, "oppmote-summary") == RS.html(RS.nb(t, "rsession.error.identifier_telefon")))
+            #expect(badSummary.text.contains("Spør veileder på 22 33 44 55."))
+            #expect(try await ReflectionAttendance.query(on: t.db).filter(\.$session.$id == session.id!).count() == 0)
+            #expect(try await ReflectionSession.find(session.id, on: t.db)?.heldAt == nil)
+
+            // An action's title (it shows on the owner's start page).
+            let badAction = try await browser.post("/refleksjon/moter/\(sid)/tiltak", [
+                ("title", "Sende referat til ola@nav.no"), ("ownerId", v1.uuidString), ("dueOn", RS.day(t, 7)), ("agendaItemId", ""),
+            ])
+            #expect(badAction.status == .unprocessableEntity)
+            #expect(RS.error(badAction.text, "nytt-tiltak-title") == RS.html(RS.nb(t, "rsession.error.identifier_epost")))
+            #expect(badAction.text.contains("value=\"Sende referat til ola@nav.no\""))
+            #expect(try await ReflectionAction.query(on: t.db).filter(\.$session.$id == session.id!).count() == 0)
+
+            // Ordinary numbers pass: a year, a count, a date.
+            let fine = try await browser.post(path, [("title", "Runde rundt bordet"), ("notes", "12 av 14 kom i 2026; neste gang 01.12.2026 kl. 09:30."), ("freeTags", "uke 48")])
+            #expect(fine.status == .seeOther, "ordinary numbers answered \(fine.status.code): \(fine.text.prefix(300))")
+            #expect(try await ReflectionAgendaItem.find(item.id, on: t.db)?.notes == "12 av 14 kom i 2026; neste gang 01.12.2026 kl. 09:30.")
+
+            // The fields say what not to write.
+            let page = try await browser.get("/refleksjon/moter/\(sid)")
+            for key in ["rsession.field.notes_hint", "rsession.field.item_title_edit_hint", "rsession.field.free_tags_hint", "rsession.field.action_title_hint", "rsession.field.summary_hint"] {
+                #expect(page.text.contains(RS.html(RS.nb(t, key))), "shows \(key)")
+            }
+        }
+    }
+
+    @Test("The API refuses the same texts with a problem naming the field")
+    func identifiersInAPI() async throws {
+        try await withTestApp { t in
+            let group = try await RS.group(t, "Alle hybridveiledere", members: ["veileder1"])
+            let api = try await APIClient.make(t, "veileder1")
+            let start = RS.iso(RS.at(t, days: 3))
+            let refusedCreate = try await api.post("/api/v1/reflection-sessions", [
+                "groupId": group.id!.uuidString, "startsAt": start, "agenda": [["kind": "tema", "title": "Ok"], ["kind": "tema", "title": "Ring 91234567"]],
+            ])
+            #expect(refusedCreate.status == .unprocessableEntity && refusedCreate.problemFields == ["agenda[1].title"])
+            #expect(refusedCreate.headers.contentType?.description.contains("problem+json") == true)
+            #expect(try await ReflectionSession.query(on: t.db).filter(\.$group.$id == group.id!).count() == 0)
+
+            let created = try await api.post("/api/v1/reflection-sessions", ["groupId": group.id!.uuidString, "startsAt": start, "agenda": [["kind": "tema", "title": "Roller"]]])
+            #expect(created.status == .created)
+            let dto = try created.content.decode(ReflectionSessionDTO.self)
+            let itemID = try #require(dto.agenda.first?.id)
+            let itemPath = "/api/v1/reflection-sessions/\(dto.id)/agenda/\(itemID)"
+
+            let notes = try await api.patch(itemPath, ["notes": "Fnr 010190 12345 sto i notatet"])
+            #expect(notes.status == .unprocessableEntity && notes.problemFields == ["notes"])
+            let tag = try await api.patch(itemPath, ["themes": ["mentorrollen"], "freeTags": ["veileder@nav.no"]])
+            #expect(tag.status == .unprocessableEntity && tag.problemFields == ["freeTags"])
+            let title = try await api.patch(itemPath, ["title": "Ring 900 00 000"])
+            #expect(title.status == .unprocessableEntity && title.problemFields == ["title"])
+            let item = try #require(try await ReflectionAgendaItem.find(itemID, on: t.db))
+            #expect(item.title == "Roller" && item.notes == nil)
+            #expect(try await ReflectionThemeTag.query(on: t.db).filter(\.$agendaItem.$id == itemID).count() == 0)
+
+            let point = try await api.post("/api/v1/reflection-sessions/\(dto.id)/agenda", ["kind": "tema", "title": "Epost: a.b@c.no"])
+            #expect(point.status == .unprocessableEntity && point.problemFields == ["title"])
+            let summary = try await api.patch("/api/v1/reflection-sessions/\(dto.id)", ["summary": "Kontakt 01019012345"])
+            #expect(summary.status == .unprocessableEntity && summary.problemFields == ["summary"])
+            #expect(try await ReflectionSession.find(dto.id, on: t.db)?.summary == nil)
+            let owner = try await t.user("veileder1").requireID()
+            let action = try await api.post("/api/v1/reflection-sessions/\(dto.id)/actions", ["title": "Ring 22 33 44 55", "ownerId": owner.uuidString, "dueOn": RS.day(t, 9)])
+            #expect(action.status == .unprocessableEntity && action.problemFields == ["title"])
+            #expect(try await ReflectionAction.query(on: t.db).filter(\.$session.$id == dto.id).count() == 0)
+        }
+    }
+
+    @Test("Cancelling deletes the session's theme rows (audited) and lays its open actions aside; moving the start moves the themes' day")
+    func cancelAndMoveThemes() async throws {
+        try await withTestApp { t in
+            let group = try await RS.group(t, "Teamveiledning", members: ["veileder1", "veileder2"])
+            let session = try await RS.session(t, group: group, startsAt: RS.at(t, days: 2))
+            let other = try await RS.session(t, group: group, startsAt: RS.at(t, days: 9))
+            let api = try await APIClient.make(t, "veileder1")
+            var itemIDs: [UUID: UUID] = [:]
+            for s in [session, other] {
+                let added = try await api.post("/api/v1/reflection-sessions/\(s.id!)/agenda", ["kind": "tema", "title": "Roller"])
+                let id = try #require(try added.content.decode(ReflectionSessionDTO.self).agenda.first?.id)
+                itemIDs[s.id!] = id
+                let tagged = try await api.patch("/api/v1/reflection-sessions/\(s.id!)/agenda/\(id)", ["themes": ["mentorrollen", "klarsprak"], "freeTags": ["startmøte"]])
+                #expect(tagged.status == .ok)
+            }
+            func tags(_ s: ReflectionSession) async throws -> [ReflectionThemeTag] {
+                try await ReflectionThemeTag.query(on: t.db).filter(\.$session.$id == s.id!).all()
+            }
+            #expect(try await tags(session).count == 3)
+
+            // Moving the start (page form) moves the day the themes count on.
+            let browser = t.browser()
+            try await browser.login("veileder1")
+            try await browser.get("/refleksjon/moter/\(session.id!.uuidString)")
+            let newDay = RS.day(t, 20)
+            let moved = try await browser.post("/refleksjon/moter/\(session.id!.uuidString)/endre", [("day", newDay), ("time", "10:00"), ("place", "Teams")])
+            #expect(moved.status == .seeOther, "change answered \(moved.status.code): \(moved.text.prefix(300))")
+            let expectedDay = RuleDuration.calendar.startOfDay(for: try #require(DisplayDate.parseDayTime(newDay, "10:00")))
+            #expect(try await tags(session).allSatisfy { $0.taggedOn == expectedDay })
+            let otherDay = RuleDuration.calendar.startOfDay(for: other.startsAt)
+            #expect(try await tags(other).allSatisfy { $0.taggedOn == otherDay }, "another session's themes keep their day")
+            // The API's PATCH does the same.
+            let apiStart = RS.at(t, days: 15, hour: 9)
+            #expect(try await api.patch("/api/v1/reflection-sessions/\(session.id!)", ["startsAt": RS.iso(apiStart)]).status == .ok)
+            #expect(try await tags(session).allSatisfy { $0.taggedOn == RuleDuration.calendar.startOfDay(for: apiStart) })
+
+            // An open action on the session, owned by veileder2.
+            let owner = try await t.user("veileder2").requireID()
+            let created = try await api.post("/api/v1/reflection-sessions/\(session.id!)/actions", ["title": "Forberede casen", "ownerId": owner.uuidString, "dueOn": RS.day(t, 10)])
+            #expect(created.status == .created)
+            let actionID = try created.content.decode(ReflectionActionDTO.self).id
+            #expect(try await ReflectionActionQueries.open(ownerID: owner, officeID: session.$office.id, on: t.db).map(\.id).contains(actionID))
+
+            // Cancelling.
+            try await browser.get("/refleksjon/moter/\(session.id!.uuidString)")
+            let before = try await RS.auditIDs(t, .reflectionSessionCancelled)
+            let cancelled = try await browser.post("/refleksjon/moter/\(session.id!.uuidString)/avlys")
+            #expect(cancelled.status == .seeOther, "cancel answered \(cancelled.status.code): \(cancelled.text.prefix(300))")
+            #expect(try await ReflectionSession.find(session.id, on: t.db)?.cancelledAt == t.clock.now())
+            #expect(try await tags(session).isEmpty, "a cancelled session's themes are gone")
+            #expect(try await tags(other).count == 3, "another session's themes stay")
+            let entries = try await RS.newEntries(t, .reflectionSessionCancelled, since: before)
+            #expect(entries.count == 1 && entries.first?.objectID == session.id!.uuidString && entries.first?.detail == "temaer fjernet: 3, åpne tiltak lagt bort: 1")
+            #expect(try await ReflectionAgendaItem.find(itemIDs[session.id!], on: t.db) != nil, "the points stay on the cancelled session")
+
+            // The open action is laid aside: not in the owner's lists, not to be marked done.
+            #expect(try await ReflectionActionQueries.open(ownerID: owner, officeID: session.$office.id, on: t.db).allSatisfy { $0.id != actionID })
+            let ownerBrowser = t.browser()
+            try await ownerBrowser.login("veileder2")
+            let mine = try await ownerBrowser.get("/refleksjon/tiltak")
+            RS.expectRendered(mine, "/refleksjon/tiltak")
+            #expect(!mine.text.contains("Forberede casen"))
+            let ownerAPI = try await APIClient.make(t, "veileder2")
+            for status in ["open", "all"] {
+                let listed = try await ownerAPI.get("/api/v1/reflection-actions?status=\(status)")
+                #expect(try listed.content.decode([ReflectionActionDTO].self).allSatisfy { $0.id != actionID }, "status=\(status)")
+            }
+            let done = try await ownerAPI.post("/api/v1/reflection-actions/\(actionID)/done")
+            #expect(done.status == .conflict)
+            #expect(try await ReflectionAction.find(actionID, on: t.db)?.doneAt == nil)
+            let page = try await browser.get("/refleksjon/moter/\(session.id!.uuidString)")
+            RS.expectRendered(page, "cancelled session")
+            #expect(page.text.contains("Forberede casen") && page.text.contains(RS.nb(t, "rsession.action.laid_aside")))
+            #expect(!page.text.contains("/refleksjon/tiltak/\(actionID.uuidString)/utfort"), "no button to mark it done")
+        }
+    }
+
+    @Test("The list says \"1 punkt\" and a weekly group meets \"hver uke\"")
+    func wording() async throws {
+        try await withTestApp { t in
+            let group = try await RS.group(t, "Ukesmøtet", members: ["veileder1"], rhythm: 1)
+            let session = try await RS.session(t, group: group, startsAt: RS.at(t, days: -2))
+            let api = try await APIClient.make(t, "veileder1")
+            #expect(try await api.post("/api/v1/reflection-sessions/\(session.id!)/agenda", ["kind": "tema", "title": "Roller"]).status == .created)
+            let browser = t.browser()
+            try await browser.login("veileder1")
+            let list = try await browser.get("/refleksjon/moter")
+            RS.expectRendered(list, "/refleksjon/moter")
+            #expect(list.text.contains(RS.nb(t, "rsession.list.point_one")) && !list.text.contains("1 punkter"))
+            let next = try #require(ReflectionSessionRules.suggestedNext(lastStart: session.startsAt, rhythmWeeks: 1, now: t.clock.now()))
+            #expect(list.text.contains(RS.html(RS.nb(t, "rsession.create.suggestion_weekly", "Ukesmøtet", DisplayDate.date(next)))))
+            #expect(!list.text.contains("hver 1. uke"))
+            #expect(RS.nb(t, "rsession.list.points", "3") == "3 punkter på sakslisten")
+            #expect(!RS.nb(t, "rsession.case.none_shared").contains("inkluderingsforløp"))
+        }
+    }
+}
+
 @Suite("Reflection session rules: pure checks without HTTP or a database")
 struct ReflectionSessionRulesTests {
     let now = Date(timeIntervalSince1970: 1_790_000_000)
@@ -589,6 +818,27 @@ struct ReflectionSessionRulesTests {
         #expect(throws: ProblemError.self) {
             try ReflectionSessionRules.itemEdit(.init(freeTags: ["a", "b", "c", "d", "e", "f"]), notesGiven: false, titleRequired: false)
         }
+    }
+
+    @Test("National ID numbers, phone numbers and e-mail addresses are refused in the texts the group reads; other numbers pass")
+    func identifiers() throws {
+        #expect(ReflectionSessionRules.identifierIssue("Født 01019012345", field: "notes")?.key == "rsession.error.identifier_fodselsnummer")
+        // Written with a hyphen too (the case presentation's widened pattern).
+        #expect(ReflectionSessionRules.identifierIssue("fnr. 010190-12345", field: "notes")?.key == "rsession.error.identifier_fodselsnummer")
+        #expect(ReflectionSessionRules.identifierIssue("ring 912 34 567", field: "notes")?.key == "rsession.error.identifier_telefon")
+        #expect(ReflectionSessionRules.identifierIssue("skriv til kari@example.no", field: "notes")?.key == "rsession.error.identifier_epost")
+        #expect(ReflectionSessionRules.identifierIssue("12 av 14 kom i uke 48 av 2026, 01.12.2026", field: "notes") == nil)
+        #expect(throws: ProblemError.self) { try ReflectionSessionRules.summary("Mob. 99887766") }
+        #expect(throws: ProblemError.self) { try ReflectionSessionRules.firstPoints("Runde\nkari@example.no") }
+        #expect(throws: ProblemError.self) { try ReflectionSessionRules.item(.init(kind: "tema", title: "01019012345")) }
+        #expect(throws: ProblemError.self) {
+            try ReflectionSessionRules.action(.init(title: "Ring 91234567", ownerID: UUID().uuidString, dueOn: DisplayDate.dayInput(now)), now: now)
+        }
+        #expect(throws: ProblemError.self) {
+            try ReflectionSessionRules.itemEdit(.init(freeTags: ["ok", "a@b.no"]), notesGiven: false, titleRequired: false)
+        }
+        let issue = try #require(ReflectionSessionRules.identifierIssue("a@b.no", field: "agenda[0].title"))
+        #expect(issue.field == "agenda[0].title")
     }
 
     @Test("A case point needs a presentation; other points need a title; attendance names each person once")

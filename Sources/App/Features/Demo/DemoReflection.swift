@@ -70,7 +70,7 @@ struct DemoReflection: DemoModule {
                 }
 
                 if counselors.count >= 2 {
-                    let trio = try await seeder.group("Sakdrøfting – trio", .caseDiscussion, rhythmWeeks: 2, createdBy: first,
+                    let trio = try await seeder.group("Saksdrøfting – trio", .caseDiscussion, rhythmWeeks: 2, createdBy: first,
                                                       members: Array(counselors.prefix(2)) + (market.map { [$0] } ?? []),
                                                       description: "Tre og tre drøfter én kandidat hver gang, uten navn. Den som tar med saken, har med seg et spørsmål.")
                     let trioHeld = try await seeder.session(trio, daysFromNow: -14, hour: 13, place: "Lite møterom", by: first)

@@ -41,7 +41,7 @@ struct DemoWorkspace: DemoModule {
         }
         guard let (first, firstVersion) = mentorAgreement else { return }
         // The mentor works at the agreement's employer (older demo data may have borrowed another employer's mentor).
-        let firstMentor = try await mentor(at: first.$employer.id, officeID: officeID, name: "Mona Mentor", now: now, on: db)
+        let firstMentor = try await mentor(at: first.$employer.id, officeID: officeID, name: "Mona Mjelde", now: now, on: db)
         let firstMentorID = try firstMentor.requireID()
         if firstVersion.$mentor.id != firstMentorID {
             firstVersion.$mentor.id = firstMentorID
@@ -50,7 +50,7 @@ struct DemoWorkspace: DemoModule {
         // mentor2 works at another employer, on another pathway.
         guard let second = otherAgreement.flatMap({ $0.$employer.id != firstMentor.$employer.id && $0.$pathway.id != first.$pathway.id ? $0 : nil })
             ?? agreements.first(where: { $0.$employer.id != firstMentor.$employer.id && $0.$pathway.id != first.$pathway.id }) else { return }
-        let secondMentor = try await mentor(at: second.$employer.id, officeID: officeID, name: "Per Mentorsen", now: now, on: db)
+        let secondMentor = try await mentor(at: second.$employer.id, officeID: officeID, name: "Petter Mentzoni", now: now, on: db)
         let contact = try await employerContact(at: firstMentor.$employer.id, now: now, on: db)
         guard let counselor = try await Pathway.find(first.$pathway.id, on: db).map(\.$counselor.id) else { return }
 

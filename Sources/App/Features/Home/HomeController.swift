@@ -113,15 +113,12 @@ struct HomeController {
     /// the owner, like alerts, so only the owner sees them here.
     private func openReflectionActions(req: Request, ownerID: UUID, officeID: UUID?) async throws -> ([ReflectionActionItem], Int) {
         guard let officeID else { return ([], 0) }
-        // The owner's office only, and not from a cancelled session.
-        let open = ReflectionAction.query(on: req.db).filter(\.$owner.$id == ownerID).filter(\.$office.$id == officeID).filter(\.$doneAt == nil)
-            .join(ReflectionSession.self, on: \ReflectionAction.$session.$id == \ReflectionSession.$id).filter(ReflectionSession.self, \.$cancelledAt == nil)
-        let count = try await open.copy().count()
-        guard count > 0 else { return ([], 0) }
-        let actions = try await open.sort(\.$dueOn).limit(5).with(\.$session) { $0.with(\.$group) }.all()
-        let today = RuleDuration.calendar.startOfDay(for: req.now)
+        // The same rule as `/refleksjon/tiltak`: the owner's office, not done, session not cancelled.
+        let open = try await ReflectionActionQueries.open(ownerID: ownerID, officeID: officeID, on: req.db)
+        let actions = open.prefix(5)
         return (actions.map { action in
-            ReflectionActionItem(title: action.title, due: DisplayDate.date(action.dueOn), overdue: action.dueOn < today, group: action.session.group.name)
-        }, count)
+            ReflectionActionItem(title: action.title, due: DisplayDate.date(action.dueOn),
+                                 overdue: ReflectionSessionRules.isOverdue(dueOn: action.dueOn, now: req.now), group: action.session.group.name)
+        }, open.count)
     }
 }

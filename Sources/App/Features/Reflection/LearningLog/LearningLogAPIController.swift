@@ -136,7 +136,7 @@ struct LearningLogAPIController {
             freeTags: body["freeTags"] == nil ? record.freeTags : (input.freeTags ?? []),
             pathwayID: body["pathwayID"] == nil ? record.pathwayID?.uuidString : input.pathwayID
         ))
-        try await LearningLogService(req: req).updateNote(record.id, valid)
+        try await LearningLogService(req: req).updateNote(record.id, valid, t: req.learningTranslator)
         return try await noteDTO(req, record.id)
     }
 
@@ -157,7 +157,7 @@ struct LearningLogAPIController {
             }
             groupID = id
         }
-        try await LearningLogService(req: req).share(record.id, groupID: groupID)
+        try await LearningLogService(req: req).share(record.id, groupID: groupID, t: req.learningTranslator)
         return try await noteDTO(req, record.id)
     }
 

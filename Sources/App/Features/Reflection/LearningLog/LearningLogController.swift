@@ -54,7 +54,7 @@ struct LearningLogController {
         let form = try req.content.decode([String: String].self)
         return try await submitNote(req, formID: "endre", values: form.filter { $0.key != "_csrf" }, flash: .learningNoteSaved) { record in
             let valid = try LearningNoteRules.note(Self.noteInput(form))
-            try await LearningLogService(req: req).updateNote(record.id, valid)
+            try await LearningLogService(req: req).updateNote(record.id, valid, t: req.learningTranslator)
         }
     }
 
@@ -64,13 +64,13 @@ struct LearningLogController {
             guard let raw = PathwayRules.trimmed(form["groupID"]), let groupID = UUID(uuidString: raw) else {
                 throw ProblemError.validation([.init("groupID", "learning.error.group_required")])
             }
-            try await LearningLogService(req: req).share(record.id, groupID: groupID)
+            try await LearningLogService(req: req).share(record.id, groupID: groupID, t: req.learningTranslator)
         }
     }
 
     func unshare(req: Request) async throws -> Response {
         try await submitNote(req, formID: "privat", values: [:], flash: .learningNoteUnshared) { record in
-            try await LearningLogService(req: req).share(record.id, groupID: nil)
+            try await LearningLogService(req: req).share(record.id, groupID: nil, t: req.learningTranslator)
         }
     }
 

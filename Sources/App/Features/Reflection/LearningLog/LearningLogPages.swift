@@ -57,7 +57,9 @@ enum LearningLogView {
             done: n.done, learned: n.learned, worthKeeping: n.worthKeeping,
             themes: record.themes.map { req.t($0.labelKey) } + record.freeTags,
             badge: badge, badgeClass: n.$group.id == nil ? "" : "ok",
-            candidate: own ? record.candidateName.map { req.t("learning.note.pathway_meta", $0) } : nil
+            candidate: own ? record.pathwayID.map { _ in
+                record.candidateName.map { req.t("learning.note.pathway_meta", $0) } ?? req.t("learning.note.pathway_meta_gone")
+            } : nil
         )
     }
 
@@ -206,7 +208,7 @@ struct LearningNotePage: MultiFormPage {
             let pathways = try await LearningLogService.linkablePathways(authorID: principal.userID, officeID: record.note.$office.id, on: db)
             var linkable = pathways
             if let current = record.pathwayID, !pathways.contains(where: { $0.id == current }) {
-                linkable.append((current, record.candidateName ?? req.t("learning.field.pathway_closed")))
+                linkable.append((current, record.candidateName ?? req.t("learning.field.pathway_not_followed")))
             }
             editForm = [LearningLogView.noteForm(builder("endre", action: base, defaults: LearningLogView.values(record)), pathways: linkable,
                                                  submit: "learning.form.save", folded: failed?.id != "endre", summary: "learning.form.edit_summary")]

@@ -60,8 +60,11 @@ struct LearningLogService: WritingService {
         }
     }
 
-    /// Changes the author's own note. A shared note is checked again, as when it was shared.
-    func updateNote(_ noteID: UUID, _ valid: LearningNoteRules.ValidNote) async throws {
+    /// Changes the author's own note. A shared note is checked again, as when it was shared: its
+    /// texts and free tags against the people of the pathway it is linked to — and of the one it
+    /// was linked to, when this change drops or moves the link — and the author's candidates' names.
+    /// `t` words the problems in the caller's language.
+    func updateNote(_ noteID: UUID, _ valid: LearningNoteRules.ValidNote, t: @escaping @Sendable (String, [String]) -> String) async throws {
         let (actorID, now) = (actorID, now)
         try await app.write(context: context) { db, audit in
             let note = try await Self.lockOwnNote(noteID, authorID: actorID, on: db)
@@ -69,8 +72,9 @@ struct LearningLogService: WritingService {
                 try await Self.requireOwnPathway(pathwayID, authorID: actorID, officeID: note.$office.id, keeping: note.$pathway.id, on: db)
             }
             if note.$group.id != nil {
-                let names = try await Self.candidateNames(valid.pathwayID, on: db)
-                let issues = LearningNoteRules.shareIssues(done: valid.done, learned: valid.learned, worthKeeping: valid.worthKeeping, candidateNames: names)
+                let checks = try await Self.shareChecks(pathways: [note.$pathway.id, valid.pathwayID], authorID: actorID, on: db)
+                let texts = LearningNoteRules.sharedTexts(done: valid.done, learned: valid.learned, worthKeeping: valid.worthKeeping, freeTags: valid.freeTags)
+                let issues = LearningNoteRules.shareIssues(LearningNoteRules.shareFindings(texts, checks: checks), t: t)
                 if !issues.isEmpty { throw ProblemError.validation(issues) }
             }
             note.$pathway.id = valid.pathwayID
@@ -85,9 +89,10 @@ struct LearningLogService: WritingService {
     }
 
     /// Shares the note with one group the author is an active member of (nil: private again).
-    /// Refused while a text holds a national ID number, an e-mail address, a phone number, or
-    /// the linked candidate's name.
-    func share(_ noteID: UUID, groupID: UUID?) async throws {
+    /// Refused while a text or the free tags hold a national ID number, an e-mail address, a phone
+    /// or organisation number, a name from the linked pathway (candidate, mentors, employers,
+    /// contact persons), or the name of any of the author's own candidates.
+    func share(_ noteID: UUID, groupID: UUID?, t: @escaping @Sendable (String, [String]) -> String) async throws {
         let (actorID, now) = (actorID, now)
         try await app.write(context: context) { db, audit in
             let note = try await Self.lockOwnNote(noteID, authorID: actorID, on: db)
@@ -105,8 +110,10 @@ struct LearningLogService: WritingService {
                 throw ProblemError.validation([.init("groupID", "learning.error.not_member")])
             }
             if group.archivedAt != nil { throw ProblemError.validation([.init("groupID", "learning.error.group_archived")]) }
-            let names = try await Self.candidateNames(note.$pathway.id, on: db)
-            let issues = LearningNoteRules.shareIssues(done: note.done, learned: note.learned, worthKeeping: note.worthKeeping, candidateNames: names)
+            let checks = try await Self.shareChecks(pathways: [note.$pathway.id], authorID: actorID, on: db)
+            let freeTags = try await ReflectionThemeTag.query(on: db).filter(\.$learningNote.$id == noteID).filter(\.$isFree == true).all().map(\.theme).sorted()
+            let texts = LearningNoteRules.sharedTexts(done: note.done, learned: note.learned, worthKeeping: note.worthKeeping, freeTags: freeTags)
+            let issues = LearningNoteRules.shareIssues(LearningNoteRules.shareFindings(texts, checks: checks), t: t)
             if !issues.isEmpty { throw ProblemError.validation(issues) }
             if note.$group.id == groupID { return }
             note.$group.id = groupID
@@ -242,9 +249,25 @@ struct LearningLogService: WritingService {
             .sorted { ($0.name.lowercased(), $0.id.uuidString) < ($1.name.lowercased(), $1.id.uuidString) }
     }
 
-    static func candidateNames(_ pathwayID: UUID?, on db: any Database) async throws -> [String] {
-        guard let pathwayID, let pathway = try await Pathway.query(on: db).filter(\.$id == pathwayID).with(\.$candidate).first() else { return [] }
-        return [pathway.candidate.firstName, pathway.candidate.lastName]
+    /// The checks a note must pass before a group reads it: everyone the given pathways name (the
+    /// candidate, mentors, employers, contact persons, with their numbers and addresses), the first
+    /// and last names of every candidate the author is responsible for (one query), and the
+    /// patterns each check has. A linked note and an unlinked one alike.
+    static func shareChecks(pathways: [UUID?], authorID: UUID, on db: any Database) async throws -> [Pseudonymiser] {
+        var checks: [Pseudonymiser] = []
+        var seen = Set<UUID>()
+        for pathwayID in pathways.compactMap({ $0 }) where seen.insert(pathwayID).inserted {
+            if let ids = try await Pseudonymiser.Identifiers.load(pathwayID: pathwayID, on: db) { checks.append(Pseudonymiser(ids)) }
+        }
+        let candidates = try await Candidate.query(on: db).filter(\.$counselor.$id == authorID)
+            .field(\.$id).field(\.$firstName).field(\.$lastName).all()
+        for candidate in candidates {
+            var ids = Pseudonymiser.Identifiers()
+            ids.candidateFirstName = candidate.firstName
+            ids.candidateLastName = candidate.lastName
+            checks.append(Pseudonymiser(ids))
+        }
+        return checks.isEmpty ? [.patternsOnly] : checks
     }
 
     /// The note's themes become those given, tagged on the note's day.

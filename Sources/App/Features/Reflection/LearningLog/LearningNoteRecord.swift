@@ -2,7 +2,8 @@ import Fluent
 import Vapor
 
 /// A learning note as someone may see it: with its author's and group's names and its themes.
-/// `pathwayID` and `candidateName` are filled for the author only.
+/// `pathwayID` is filled for the author only; `candidateName` too, and only while the author is
+/// still the candidate's responsible counselor (after a handover the old counselor sees a neutral text).
 struct LearningNoteRecord: Sendable {
     var note: LearningNote
     var reader: LearningNoteRules.Reader
@@ -26,10 +27,12 @@ struct LearningNoteRecord: Sendable {
         let groupIDs = Set(notes.compactMap(\.$group.id))
         let groups = groupIDs.isEmpty ? [:] : Dictionary(
             try await ReflectionGroup.query(on: db).filter(\.$id ~~ groupIDs).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
-        // The candidate's name only for the author's own notes.
+        // The candidate's name only for the author's own notes, and only while the author is the
+        // candidate's responsible counselor: a handover takes the name away from the old one.
         let ownPathways = Set(notes.filter { $0.$author.id == viewerID }.compactMap(\.$pathway.id))
         let candidates = ownPathways.isEmpty ? [:] : Dictionary(
             try await Pathway.query(on: db).filter(\.$id ~~ ownPathways).with(\.$candidate).all()
+                .filter { $0.candidate.$counselor.id == viewerID }
                 .map { ($0.id!, "\($0.candidate.firstName) \($0.candidate.lastName)") }, uniquingKeysWith: { a, _ in a })
         return notes.map { note in
             let own = note.$author.id == viewerID
@@ -67,6 +70,12 @@ struct LearningNoteRecord: Sendable {
 }
 
 extension Request {
+    /// The request's language for texts written outside it (the sharing check's problems).
+    var learningTranslator: @Sendable (String, [String]) -> String {
+        let (strings, locale) = (samskap.strings, locale)
+        return { key, args in strings.text(key, locale: locale, args: args) }
+    }
+
     /// The note named by `:noteID`, if this person may read it: its author, or an active member of
     /// the group it is shared with. Anyone else — a colleague, a leader, another office — gets a
     /// 404, audited as denied; an unknown or deleted note is a plain 404.

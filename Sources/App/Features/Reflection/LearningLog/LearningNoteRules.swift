@@ -101,52 +101,42 @@ enum LearningNoteRules {
 
     // MARK: - What keeps a note from being shared
 
-    /// What was found in a text that may identify someone.
-    enum Finding: String, Sendable, CaseIterable {
-        case nationalID = "fnr"
-        case email
-        case phone
-        case candidateName = "name"
-
-        var errorKey: String { "learning.error.share_\(rawValue)" }
+    /// The texts a group would read, by the field names pages and the API use: the three texts and
+    /// each free tag on its own (under `freeTags`, so two tags never run together into a number).
+    static func sharedTexts(done: String, learned: String, worthKeeping: String, freeTags: [String]) -> [(field: String, text: String)] {
+        zip(textFields, [done, learned, worthKeeping]).map { (field: $0.0, text: $0.1) } + freeTags.map { (field: "freeTags", text: $0) }
     }
 
-    /// The findings in one text, in the order above. `names` are the linked candidate's first and
-    /// last name; each of their words counts on its own, matched as a whole word in any letter case.
-    static func findings(in text: String, names: [String] = []) -> [Finding] {
-        var found: [Finding] = []
-        if matches(text, #"(?<!\d)\d{6} ?\d{5}(?!\d)"#) { found.append(.nationalID) }
-        if matches(text, #"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"#) { found.append(.email) }
-        if matches(text, #"(?<![\d+])(\+47 ?|0047 ?)?(\d{8}|\d{3} \d{2} \d{3}|\d{2} \d{2} \d{2} \d{2}|\d{4} \d{4})(?![\d])"#) {
-            // An eleven-digit number is a national ID, not a phone number as well.
-            let withoutIDs = text.replacingOccurrences(of: #"(?<!\d)\d{6} ?\d{5}(?!\d)"#, with: " ", options: .regularExpression)
-            if matches(withoutIDs, #"(?<![\d+])(\+47 ?|0047 ?)?(\d{8}|\d{3} \d{2} \d{3}|\d{2} \d{2} \d{2} \d{2}|\d{4} \d{4})(?![\d])"#) {
-                found.append(.phone)
-            }
+    /// What each field still holds that may identify someone, by every check given (the people of
+    /// the note's pathways, the names of the author's own candidates, the patterns every check has).
+    /// Fields without findings are left out; fields in the order given, kinds in `Pseudonymiser.Kind`'s.
+    static func shareFindings(_ texts: [(field: String, text: String)], checks: [Pseudonymiser]) -> [(field: String, kinds: [Pseudonymiser.Kind])] {
+        let checks = checks.isEmpty ? [Pseudonymiser.patternsOnly] : checks
+        var fields: [String] = []
+        var kinds: [String: Set<Pseudonymiser.Kind>] = [:]
+        for (field, text) in texts {
+            if !fields.contains(field) { fields.append(field) }
+            for check in checks { kinds[field, default: []].formUnion(check.findings(in: text)) }
         }
-        let nameWords = Set(names.flatMap(words))
-        if !nameWords.isEmpty, !Set(words(text)).isDisjoint(with: nameWords) { found.append(.candidateName) }
-        return found
-    }
-
-    /// The problems that refuse sharing: one per text and finding, naming the text's field.
-    static func shareIssues(done: String, learned: String, worthKeeping: String, candidateNames: [String]) -> [ProblemError.FieldIssue] {
-        var issues: [ProblemError.FieldIssue] = []
-        for (field, text) in zip(textFields, [done, learned, worthKeeping]) {
-            for finding in findings(in: text, names: candidateNames) {
-                issues.append(.init(field, finding.errorKey))
-            }
+        return fields.compactMap { field in
+            guard let found = kinds[field], !found.isEmpty else { return nil }
+            return (field, found.sorted())
         }
-        return issues
     }
 
-    /// Lower-case words of letters (a name like "Hansen-Berg" gives two).
-    static func words(_ text: String) -> [String] {
-        text.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init).filter { $0.count >= 2 }
+    /// The problems that refuse sharing: one per text, naming the kinds found in it
+    /// ("Teksten har kandidatens navn og et telefonnummer").
+    static func shareIssues(_ findings: [(field: String, kinds: [Pseudonymiser.Kind])], t: (String, [String]) -> String) -> [ProblemError.FieldIssue] {
+        findings.map { field, kinds in
+            let found = list(kinds.map { t($0.foundKey, []) }, and: t("learning.and", []))
+            return .init(field, field == "freeTags" ? "learning.error.share_found_tags" : "learning.error.share_found", found)
+        }
     }
 
-    private static func matches(_ text: String, _ pattern: String) -> Bool {
-        text.range(of: pattern, options: .regularExpression) != nil
+    /// "a", "a og b", "a, b og c".
+    static func list(_ items: [String], and: String) -> String {
+        guard let last = items.last else { return "" }
+        return items.count == 1 ? last : items.dropLast().joined(separator: ", ") + " \(and) " + last
     }
 
     // MARK: - Pieces

@@ -103,68 +103,201 @@ struct LearningOverview: Sendable {
 
     // MARK: - Loading
 
-    static func load(officeID: UUID, now: Date, on db: any Database) async throws -> LearningOverview {
-        let quarters = quarters(now: now), months = months(now: now)
-        let start = quarters[0].from, end = quarters.last!.to
+    /// Free tags are shown as text only when at least this many different sources (learning note
+    /// authors and reflection sessions) used them; the rest are counted together as "other own tags".
+    static let freeTagMinSources = 3
+    static let freeTagLimit = 10
+    /// The key of the row that folds the free tags not shown as text.
+    static let otherFreeKey = ""
 
-        let tags = try await ReflectionThemeTag.query(on: db).filter(\.$office.$id == officeID)
-            .filter(\.$taggedOn >= start).filter(\.$taggedOn < end).all()
-        var byKey: [String: ThemeRow] = [:]
-        for tag in tags {
-            guard let index = bucket(tag.taggedOn, quarters) else { continue }
-            let key = "\(tag.isFree ? "free" : "theme"):\(tag.theme)"
-            var row = byKey[key] ?? ThemeRow(key: tag.theme, isFree: tag.isFree, counts: Array(repeating: 0, count: quarters.count))
-            row.counts[index] += 1
-            byKey[key] = row
+    /// One office's overview, rounds included.
+    static func load(officeID: UUID, now: Date, on db: any Database) async throws -> LearningOverview {
+        var overview = try await loadMany(officeIDs: [officeID], now: now, on: db)[officeID]!
+        overview.rounds = try await rounds(officeID: officeID, on: db)
+        return overview
+    }
+
+    /// The overviews of several offices (rounds left empty), one grouped SQL statement per measure
+    /// for all of them together, on SQLite and PostgreSQL alike.
+    static func loadMany(officeIDs: [UUID], now: Date, on db: any Database) async throws -> [UUID: LearningOverview] {
+        let sql = db as! any SQLDatabase
+        let quarters = quarters(now: now), months = months(now: now)
+        var result: [UUID: LearningOverview] = [:]
+        for id in officeIDs {
+            result[id] = LearningOverview(
+                quarters: quarters, months: months, themes: [], freeTags: [],
+                actions: Actions(createdByQuarter: Array(repeating: 0, count: quarters.count), doneByQuarter: Array(repeating: 0, count: quarters.count)),
+                participation: Participation(sessionsByMonth: Array(repeating: 0, count: months.count), attendancesByMonth: Array(repeating: 0, count: months.count),
+                                             notesWritten: Array(repeating: 0, count: quarters.count), notesShared: Array(repeating: 0, count: quarters.count)),
+                rounds: [])
+        }
+        guard !officeIDs.isEmpty else { return result }
+        let ids = officeIDs.map { $0 as any Encodable & Sendable }
+        let qFrom = quarters[0].from, qTo = quarters.last!.to
+        let mFrom = months[0].from, mTo = months.last!.to
+
+        // Themes: only from sessions not cancelled and from learning notes shared with a group (never private ones).
+        let counted: SQLQueryString = """
+            FROM reflection_themes t
+            LEFT JOIN reflection_sessions s ON s.id = t.session_id
+            LEFT JOIN learning_notes n ON n.id = t.learning_note_id
+            WHERE t.office_id IN (\(binds: ids)) AND t.tagged_on >= \(bind: qFrom) AND t.tagged_on < \(bind: qTo)
+              AND ((s.id IS NOT NULL AND s.cancelled_at IS NULL)
+                   OR (s.id IS NULL AND n.id IS NOT NULL AND n.group_id IS NOT NULL AND n.shared_at IS NOT NULL AND n.deleted_at IS NULL))
+            """
+        let themeRows = try await sql.raw("""
+            SELECT t.office_id AS office_id, t.theme AS theme, t.is_free AS is_free, \(bucketCase("t.tagged_on", quarters)) AS bucket, COUNT(*) AS n
+            \(counted) GROUP BY 1, 2, 3, 4
+            """).all(decoding: ThemeCount.self)
+        let sourceRows = try await sql.raw("""
+            SELECT t.office_id AS office_id, t.theme AS theme, COUNT(DISTINCT COALESCE(s.id, n.author_id)) AS n
+            \(counted) AND t.is_free = \(bind: true) GROUP BY t.office_id, t.theme
+            """).all(decoding: SourceCount.self)
+        var sources: [UUID: [String: Int]] = [:]
+        for row in sourceRows { sources[row.office_id, default: [:]][row.theme] = row.n }
+        var byOffice: [UUID: [String: ThemeRow]] = [:]
+        for row in themeRows {
+            guard let bucket = row.bucket, bucket >= 0, bucket < quarters.count else { continue }
+            let key = "\(row.is_free ? "free" : "theme"):\(row.theme)"
+            var theme = byOffice[row.office_id, default: [:]][key] ?? ThemeRow(key: row.theme, isFree: row.is_free, counts: Array(repeating: 0, count: quarters.count))
+            theme.counts[bucket] += row.n
+            byOffice[row.office_id, default: [:]][key] = theme
         }
         let order: (ThemeRow, ThemeRow) -> Bool = { ($1.total, $0.key) < ($0.total, $1.key) }
-        let themes = byKey.values.filter { !$0.isFree }.sorted(by: order)
-        let freeTags = Array(byKey.values.filter(\.isFree).sorted(by: order).prefix(10))
-
-        var actions = Actions(createdByQuarter: Array(repeating: 0, count: quarters.count), doneByQuarter: Array(repeating: 0, count: quarters.count))
-        for action in try await ReflectionAction.query(on: db).filter(\.$office.$id == officeID).all() {
-            if let doneAt = action.doneAt {
-                actions.done += 1
-                if let index = bucket(doneAt, quarters) { actions.doneByQuarter[index] += 1 }
-            } else {
-                actions.open += 1
-                if action.dueOn < now { actions.overdue += 1 }
+        for (officeID, rows) in byOffice {
+            let free = rows.values.filter(\.isFree).sorted(by: order)
+            let (shown, folded) = splitFreeTags(free, sources: sources[officeID] ?? [:])
+            var freeTags = shown
+            if !folded.isEmpty {
+                freeTags.append(ThemeRow(key: otherFreeKey, isFree: true,
+                                         counts: (0..<quarters.count).map { index in folded.reduce(0) { $0 + $1.counts[index] } }))
             }
-            if let index = bucket(action.createdAt, quarters) { actions.createdByQuarter[index] += 1 }
+            result[officeID]?.themes = rows.values.filter { !$0.isFree }.sorted(by: order)
+            result[officeID]?.freeTags = freeTags
         }
 
-        var participation = Participation(sessionsByMonth: Array(repeating: 0, count: months.count), attendancesByMonth: Array(repeating: 0, count: months.count),
-                                          notesWritten: Array(repeating: 0, count: quarters.count), notesShared: Array(repeating: 0, count: quarters.count))
-        let sessions = try await ReflectionSession.query(on: db).filter(\.$office.$id == officeID).filter(\.$heldAt != nil).filter(\.$cancelledAt == nil)
-            .filter(\.$startsAt >= months[0].from).filter(\.$startsAt < months.last!.to).all()
-        let monthOf = Dictionary(sessions.compactMap { s in bucket(s.startsAt, months).map { (s.id!, $0) } }, uniquingKeysWith: { a, _ in a })
-        for index in monthOf.values { participation.sessionsByMonth[index] += 1 }
-        let counselorIDs = try await counselors(officeID: officeID, on: db)
-        participation.counselors = counselorIDs.count
-        if !monthOf.isEmpty {
-            let came = try await ReflectionAttendance.query(on: db).filter(\.$session.$id ~~ Array(monthOf.keys)).filter(\.$attended == true).all()
-            for row in came { if let index = monthOf[row.$session.id] { participation.attendancesByMonth[index] += 1 } }
-            participation.participants = Set(came.map(\.$user.id)).intersection(counselorIDs).count
+        // Actions: open, overdue (due before today) and done over all time; created and done per quarter.
+        let today = RuleDuration.calendar.startOfDay(for: now)
+        for row in try await sql.raw("""
+            SELECT office_id,
+                   COALESCE(SUM(CASE WHEN done_at IS NULL THEN 1 ELSE 0 END), 0) AS open_count,
+                   COALESCE(SUM(CASE WHEN done_at IS NULL AND due_on < \(bind: today) THEN 1 ELSE 0 END), 0) AS overdue_count,
+                   COALESCE(SUM(CASE WHEN done_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS done_count
+            FROM reflection_actions WHERE office_id IN (\(binds: ids)) GROUP BY office_id
+            """).all(decoding: ActionCount.self) {
+            result[row.office_id]?.actions.open = row.open_count
+            result[row.office_id]?.actions.overdue = row.overdue_count
+            result[row.office_id]?.actions.done = row.done_count
         }
-        for note in try await LearningNote.query(on: db).filter(\.$office.$id == officeID).filter(\.$deletedAt == nil).all() {
-            if let index = bucket(note.createdAt, quarters) { participation.notesWritten[index] += 1 }
-            if let shared = note.sharedAt, let index = bucket(shared, quarters) { participation.notesShared[index] += 1 }
+        for row in try await countByBucket(sql, table: "reflection_actions x", column: "x.created_at", where: "x.office_id IN (\(binds: ids))", quarters) {
+            result[row.office_id]?.actions.createdByQuarter[row.bucket!] += row.n
+        }
+        for row in try await countByBucket(sql, table: "reflection_actions x", column: "x.done_at", where: "x.office_id IN (\(binds: ids))", quarters) {
+            result[row.office_id]?.actions.doneByQuarter[row.bucket!] += row.n
         }
 
-        var rounds: [Round] = []
-        for check in try await PremiseRoundSummary.rounds(officeID: officeID, on: db) {
-            let summary = try await PremiseRoundSummary.load(check, on: db)
-            rounds.append(Round(period: check.period, closed: check.closedAt != nil, respondents: summary.respondents, averages: summary.premises.map(\.average)))
+        // Participation: sessions held (not cancelled) and attendances per month; counselors who came.
+        let held: SQLQueryString = "x.office_id IN (\(binds: ids)) AND x.held_at IS NOT NULL AND x.cancelled_at IS NULL"
+        for row in try await countByBucket(sql, table: "reflection_sessions x", column: "x.starts_at", where: held, months) {
+            result[row.office_id]?.participation.sessionsByMonth[row.bucket!] += row.n
         }
-        return LearningOverview(quarters: quarters, months: months, themes: themes, freeTags: freeTags, actions: actions,
-                                participation: participation, rounds: rounds)
+        for row in try await countByBucket(sql, table: "reflection_attendance a JOIN reflection_sessions x ON x.id = a.session_id",
+                                           column: "x.starts_at", where: held + " AND a.attended = \(bind: true)", months) {
+            result[row.office_id]?.participation.attendancesByMonth[row.bucket!] += row.n
+        }
+        let counselor: SQLQueryString = """
+            u.is_active = \(bind: true) AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = \(bind: Role.veileder.rawValue))
+            """
+        for row in try await sql.raw("""
+            SELECT u.office_id AS office_id, COUNT(*) AS n FROM users u WHERE u.office_id IN (\(binds: ids)) AND \(counselor) GROUP BY u.office_id
+            """).all(decoding: OfficeCount.self) {
+            result[row.office_id]?.participation.counselors = row.n
+        }
+        for row in try await sql.raw("""
+            SELECT x.office_id AS office_id, COUNT(DISTINCT a.user_id) AS n
+            FROM reflection_attendance a JOIN reflection_sessions x ON x.id = a.session_id JOIN users u ON u.id = a.user_id AND u.office_id = x.office_id
+            WHERE \(held) AND a.attended = \(bind: true) AND x.starts_at >= \(bind: mFrom) AND x.starts_at < \(bind: mTo) AND \(counselor)
+            GROUP BY x.office_id
+            """).all(decoding: OfficeCount.self) {
+            result[row.office_id]?.participation.participants = row.n
+        }
+
+        // Learning notes (not deleted): written and shared per quarter — counts only.
+        let notes: SQLQueryString = "x.office_id IN (\(binds: ids)) AND x.deleted_at IS NULL"
+        for row in try await countByBucket(sql, table: "learning_notes x", column: "x.created_at", where: notes, quarters) {
+            result[row.office_id]?.participation.notesWritten[row.bucket!] += row.n
+        }
+        for row in try await countByBucket(sql, table: "learning_notes x", column: "x.shared_at", where: notes, quarters) {
+            result[row.office_id]?.participation.notesShared[row.bucket!] += row.n
+        }
+        return result
     }
 
-    /// The office's active counselors (role veileder), as premise 1 counts them.
-    static func counselors(officeID: UUID, on db: any Database) async throws -> Set<UUID> {
-        let users = try await User.query(on: db).filter(\.$office.$id == officeID).filter(\.$isActive == true).with(\.$roleRows).all()
-        return Set(users.filter { $0.roles.contains(.veileder) }.map { $0.id! })
+    /// Free tags shown as text (used by at least `freeTagMinSources` sources, the `freeTagLimit` most
+    /// used) and the rest, folded. `free` comes sorted, most used first.
+    static func splitFreeTags(_ free: [ThemeRow], sources: [String: Int]) -> (shown: [ThemeRow], folded: [ThemeRow]) {
+        var shown: [ThemeRow] = [], folded: [ThemeRow] = []
+        for row in free {
+            if (sources[row.key] ?? 0) >= freeTagMinSources, shown.count < freeTagLimit { shown.append(row) } else { folded.append(row) }
+        }
+        return (shown, folded)
     }
+
+    /// `CASE WHEN column in bucket 0 THEN 0 … END`: the bucket index in SQL.
+    static func bucketCase(_ column: String, _ buckets: [Bucket]) -> SQLQueryString {
+        var text: SQLQueryString = "CASE"
+        for (index, bucket) in buckets.enumerated() {
+            text += " WHEN \(unsafeRaw: column) >= \(bind: bucket.from) AND \(unsafeRaw: column) < \(bind: bucket.to) THEN \(literal: index)"
+        }
+        return text + " END"
+    }
+
+    /// Rows counted per office and bucket of `column`, within the buckets' span.
+    private static func countByBucket(_ sql: any SQLDatabase, table: String, column: String, where condition: SQLQueryString,
+                                      _ buckets: [Bucket]) async throws -> [BucketCount] {
+        let bucket = bucketCase(column, buckets)
+        return try await sql.raw("""
+            SELECT x.office_id AS office_id, \(bucket) AS bucket, COUNT(*) AS n FROM \(unsafeRaw: table)
+            WHERE \(condition) AND \(unsafeRaw: column) >= \(bind: buckets[0].from) AND \(unsafeRaw: column) < \(bind: buckets.last!.to)
+            GROUP BY 1, 2
+            """).all(decoding: BucketCount.self).filter { $0.bucket.map { $0 >= 0 && $0 < buckets.count } ?? false }
+    }
+
+    /// The office's self-check rounds, newest first: respondents and average per premise, in two grouped statements.
+    static func rounds(officeID: UUID, on db: any Database) async throws -> [Round] {
+        let sql = db as! any SQLDatabase
+        let checks = try await PremiseRoundSummary.rounds(officeID: officeID, on: db)
+        guard !checks.isEmpty else { return [] }
+        var scores: [UUID: [Int: (n: Int, sum: Int)]] = [:], respondents: [UUID: Int] = [:]
+        for row in try await sql.raw("""
+            SELECT a.check_id AS check_id, a.premise AS premise, COUNT(*) AS n, CAST(SUM(a.score) AS BIGINT) AS total
+            FROM premise_answers a JOIN premise_checks c ON c.id = a.check_id WHERE c.office_id = \(bind: officeID) GROUP BY a.check_id, a.premise
+            """).all(decoding: PremiseSum.self) {
+            scores[row.check_id, default: [:]][row.premise] = (row.n, row.total ?? 0)
+        }
+        for row in try await sql.raw("""
+            SELECT a.check_id AS check_id, COUNT(DISTINCT a.user_id) AS n
+            FROM premise_answers a JOIN premise_checks c ON c.id = a.check_id WHERE c.office_id = \(bind: officeID) GROUP BY a.check_id
+            """).all(decoding: CheckCount.self) {
+            respondents[row.check_id] = row.n
+        }
+        return checks.map { check in
+            let mine = scores[check.id!] ?? [:]
+            let averages = OfficeLearningRules.premises.map { premise -> Double? in
+                guard let s = mine[premise], s.n > 0 else { return nil }
+                return (Double(s.sum) / Double(s.n) * 10).rounded() / 10
+            }
+            return Round(period: check.period, closed: check.closedAt != nil, respondents: respondents[check.id!] ?? 0, averages: averages)
+        }
+    }
+
+    private struct ThemeCount: Decodable { var office_id: UUID; var theme: String; var is_free: Bool; var bucket: Int?; var n: Int }
+    private struct SourceCount: Decodable { var office_id: UUID; var theme: String; var n: Int }
+    private struct ActionCount: Decodable { var office_id: UUID; var open_count: Int; var overdue_count: Int; var done_count: Int }
+    private struct OfficeCount: Decodable { var office_id: UUID; var n: Int }
+    private struct BucketCount: Decodable { var office_id: UUID; var bucket: Int?; var n: Int }
+    private struct PremiseSum: Decodable { var check_id: UUID; var premise: Int; var n: Int; var total: Int? }
+    private struct CheckCount: Decodable { var check_id: UUID; var n: Int }
 }
 
 /// `/kontor/laering` and `/kontor/laering/fylke` for the office's leaders.
@@ -199,7 +332,7 @@ struct LearningOverviewController {
         let view = View(
             quarters: overview.quarters.map(\.name), months: overview.months.map { DisplayDate.month($0.from) },
             themes: overview.themes.map { cell(ReflectionTheme(rawValue: $0.key).map { req.t($0.labelKey) } ?? $0.key, $0.counts) },
-            freeTags: overview.freeTags.map { cell($0.key, $0.counts) },
+            freeTags: overview.freeTags.map { cell($0.key == LearningOverview.otherFreeKey ? req.t("olearn.learning.free_other") : $0.key, $0.counts) },
             actionsOpen: overview.actions.open, actionsOverdue: overview.actions.overdue, actionsDone: overview.actions.done,
             actionRows: [cell(req.t("olearn.learning.actions_created"), overview.actions.createdByQuarter),
                          cell(req.t("olearn.learning.actions_done"), overview.actions.doneByQuarter)],
@@ -236,8 +369,10 @@ struct LearningOverviewController {
         let county = OfficeLearningRules.county(of: own.enhetNumber)
         let offices = try await Office.query(on: db).sort(\.$enhetNumber).all().filter { OfficeLearningRules.county(of: $0.enhetNumber) == county }
         var rows: [(Office, LearningOverview.Headline)] = []
+        let overviews = try await LearningOverview.loadMany(officeIDs: offices.map { try $0.requireID() }, now: now, on: db)
         for office in offices {
-            rows.append((office, try await LearningOverview.load(officeID: office.requireID(), now: now, on: db).headline))
+            guard let overview = overviews[try office.requireID()] else { continue }
+            rows.append((office, overview.headline))
         }
         return (county, rows)
     }

@@ -172,7 +172,10 @@ struct LearningOverviewDTO: Content {
     /// "2026-06" …, oldest first.
     var months: [String]
     var themes: [Row]
+    /// Own tags used by at least three different authors or sessions (at most ten).
     var freeTags: [Row]
+    /// All other own tags together, per quarter: counted, never shown as text.
+    var otherFreeTags: [Int]
     var actions: Actions
     var participation: Participation
     var rounds: [Round]
@@ -181,7 +184,8 @@ struct LearningOverviewDTO: Content {
         self.enhetNumber = enhetNumber
         quarters = o.quarters.map(\.name); months = o.months.map(\.name)
         themes = o.themes.map { .init(key: $0.key, free: false, counts: $0.counts) }
-        freeTags = o.freeTags.map { .init(key: $0.key, free: true, counts: $0.counts) }
+        freeTags = o.freeTags.filter { $0.key != LearningOverview.otherFreeKey }.map { .init(key: $0.key, free: true, counts: $0.counts) }
+        otherFreeTags = o.freeTags.first { $0.key == LearningOverview.otherFreeKey }?.counts ?? Array(repeating: 0, count: o.quarters.count)
         actions = .init(open: o.actions.open, overdue: o.actions.overdue, done: o.actions.done,
                         createdByQuarter: o.actions.createdByQuarter, doneByQuarter: o.actions.doneByQuarter)
         participation = .init(sessionsByMonth: o.participation.sessionsByMonth, attendancesByMonth: o.participation.attendancesByMonth,
@@ -274,11 +278,14 @@ struct OfficeLearningAPIController {
         return try await ReflectionNoteDTO(try await ReflectionNoteRecord.load(fresh, on: req.db)).encodeResponse(status: .created, for: req)
     }
 
-    /// Signs the current version; `version`, when given, must be the current one.
+    /// Signs the current version; `version` (required) must be the current one.
     func sign(req: Request) async throws -> ReflectionNoteDTO {
         let note = try await req.openReflectionNote()
-        let input = (try? req.content.decode(SignInput.self)) ?? SignInput()
-        try await ReflectionNoteService(req: req).sign(note.id!, expectedVersion: input.version)
+        // The version read is required: a sign-off is bound to the text the person saw.
+        guard let input = try? req.content.decode(SignInput.self), let version = input.version else {
+            throw ProblemError.validation([.init("version", "olearn.error.version_required")])
+        }
+        try await ReflectionNoteService(req: req).sign(note.id!, expectedVersion: version)
         guard let fresh = try await ReflectionNote.find(note.id, on: req.db) else { throw Abort(.notFound) }
         return ReflectionNoteDTO(try await ReflectionNoteRecord.load(fresh, on: req.db))
     }

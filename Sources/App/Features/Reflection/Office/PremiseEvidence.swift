@@ -9,7 +9,8 @@ import SQLKit
 ///   are the responsible counselor (`counselor_id`) of at least one candidate of the office in
 ///   hybrid follow-up now (`is_hybrid`).
 /// - Premise 2: active pathways are the office's pathways with status `aktiv` and no `closed_at`.
-///   Counted are those with an active mentor link (`pathway_mentors.to_date` empty or after now)
+///   Counted are those with an active mentor link (`pathway_mentors.from_date` on or before now and
+///   `to_date` empty or after now)
 ///   **and** workplace contact in the last 30 days (`occurred_at` between now − 30 days and now):
 ///   a logged contact with the mentor or the employer, or one held at the workplace
 ///   (`pa_arbeidsplassen`), or a pathway event `mentor_contact` or `employer_followup` that is not
@@ -51,7 +52,7 @@ struct PremiseEvidence: Sendable, Equatable {
         let active: SQLQueryString = "p.office_id = \(bind: officeID) AND p.status = \(bind: Pathway.Status.active.rawValue) AND p.closed_at IS NULL"
         let p2: SQLQueryString = """
             SELECT COUNT(*) AS total,
-                   COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM pathway_mentors pm WHERE pm.pathway_id = p.id AND (pm.to_date IS NULL OR pm.to_date > \(bind: now)))
+                   COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM pathway_mentors pm WHERE pm.pathway_id = p.id AND pm.from_date <= \(bind: now) AND (pm.to_date IS NULL OR pm.to_date > \(bind: now)))
                      AND (EXISTS (SELECT 1 FROM contacts k WHERE k.pathway_id = p.id AND k.occurred_at >= \(bind: since) AND k.occurred_at <= \(bind: now)
                                    AND (k.with_whom IN (\(bind: ContactParty.mentor.rawValue), \(bind: ContactParty.employer.rawValue))
                                         OR k.channel = \(bind: ContactChannel.workplace.rawValue)))

@@ -128,8 +128,9 @@ struct ReflectionNotePage: MultiFormPage {
         }
 
         let already = Set(record.participants.map(\.$user.id))
-        let staff = try await User.query(on: req.db).filter(\.$office.$id == note.$office.id).filter(\.$isActive == true).sort(\.$displayName).all()
-            .filter { !already.contains($0.id!) }
+        let staff = try await User.query(on: req.db).filter(\.$office.$id == note.$office.id).filter(\.$isActive == true).with(\.$roleRows)
+            .sort(\.$displayName).all()
+            .filter { !already.contains($0.id!) && ReflectionNoteService.mayParticipate($0, officeID: note.$office.id) }
         var participantForm: [FormView] = []
         if !staff.isEmpty {
             var form = builder("deltaker", action: "\(base)/deltakere")

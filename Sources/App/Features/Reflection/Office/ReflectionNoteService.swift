@@ -77,7 +77,12 @@ struct ReflectionNoteService: WritingService {
             note.currentVersion = 0
             note.createdAt = now
             note.$createdBy.id = actorID
-            try await note.create(on: db)
+            do {
+                try await note.create(on: db)
+            } catch where Self.isPeriodTaken(error) {
+                // A parallel create won the unique index (SQLite has no row lock): the same answer as the check above.
+                throw ProblemError.validation([.init("period", "olearn.error.period_taken", valid.period)])
+            }
             try await Self.addParticipant(note, actorID, now: now, on: db)
             audit.record(.reflectionNote(.reflectionNoteCreated, note, detail: "periode \(valid.period)"))
             if let body {
@@ -127,12 +132,13 @@ struct ReflectionNoteService: WritingService {
         }
     }
 
-    /// Adds a member of the office's staff as a participant; adding someone twice changes nothing.
+    /// Adds a member of the office's staff (active, with an office role) as a participant; adding someone twice changes nothing.
     func addParticipant(_ noteID: UUID, userID: UUID) async throws {
         let now = now
         try await app.write(context: context) { db, audit in
             let note = try await Self.lock(noteID, on: db)
-            guard let user = try await User.find(userID, on: db), user.$office.id == note.$office.id, user.isActive else {
+            guard let user = try await User.query(on: db).filter(\.$id == userID).with(\.$roleRows).first(),
+                  Self.mayParticipate(user, officeID: note.$office.id) else {
                 throw ProblemError.validation([.init("userId", "olearn.error.participant_unknown")])
             }
             if try await Self.addParticipant(note, userID, now: now, on: db) {
@@ -142,6 +148,18 @@ struct ReflectionNoteService: WritingService {
     }
 
     // MARK: - Pieces
+
+    /// A unique-index violation on insert: on `reflection_notes` only (office, period) is unique, and the
+    /// note's references (office, creator) are known to exist, so a constraint failure there is a taken period.
+    static func isPeriodTaken(_ error: any Error) -> Bool {
+        (error as? any DatabaseError)?.isConstraintFailure == true
+    }
+
+    /// Who may be a participant: active office staff of the note's office (leder, veileder or markedskontakt).
+    /// Needs `roleRows` loaded.
+    static func mayParticipate(_ user: User, officeID: UUID) -> Bool {
+        user.$office.id == officeID && user.isActive && !user.roles.isDisjoint(with: Access.officeRoles)
+    }
 
     static func lock(_ noteID: UUID, on db: any Database) async throws -> ReflectionNote {
         try await DatabaseDialect(db).lockRow(ReflectionNote.schema, id: noteID, on: db)

@@ -333,7 +333,7 @@ struct ReflectionSessionAPIController {
         let officeID = try req.requireOfficeID()
         let status = req.query[String.self, at: "status"] ?? "open"
         guard ["open", "done", "all"].contains(status) else { throw ProblemError.validation([.init("status", "rsession.error.status")]) }
-        let actions = try await ReflectionActionQueries.owned(ownerID: principal.userID, status: status, on: req.db).filter { $0.$office.id == officeID }
+        let actions = try await ReflectionActionQueries.owned(ownerID: principal.userID, officeID: officeID, status: status, on: req.db)
         let groupIDs = Set(actions.map { $0.session.$group.id })
         let groups = groupIDs.isEmpty ? [] : try await ReflectionGroup.query(on: req.db).filter(\.$id ~~ groupIDs).all()
         let names = Dictionary(groups.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })

@@ -86,8 +86,8 @@ struct ReflectionSessionController {
         let formID = ReflectionSessionPage.itemFormID(itemID)
         var values = ["title": form["title"] ?? "", "notes": form["notes"] ?? "", "freeTags": form["freeTags"] ?? ""]
         var themes: [String] = []
-        for theme in ReflectionTheme.allCases where form[ReflectionSessionPage.themeField(theme)] == "on" {
-            values[ReflectionSessionPage.themeField(theme)] = "on"
+        for theme in ReflectionTheme.allCases where form[ReflectionSessionPage.themeField(theme, item: itemID)] == "on" {
+            values[ReflectionSessionPage.themeField(theme, item: itemID)] = "on"
             themes.append(theme.rawValue)
         }
         return try await submit(req, formID: formID, values: values, anchor: formID, flash: .agendaItemSaved) { session in

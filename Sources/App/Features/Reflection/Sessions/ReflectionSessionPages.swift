@@ -16,7 +16,7 @@ struct ReflectionSessionListPage: MultiFormPage {
         var place: String?
         var status: String
         var statusClass: String
-        var points: Int
+        var points: String
     }
 
     struct View: Encodable, Sendable {
@@ -49,7 +49,8 @@ struct ReflectionSessionListPage: MultiFormPage {
             let last = sessions.filter { $0.$group.id == group.id && $0.cancelledAt == nil }.map(\.startsAt).max()
             if let next = ReflectionSessionRules.suggestedNext(lastStart: last, rhythmWeeks: group.rhythmWeeks, now: now) {
                 suggested[group.id!] = next
-                suggestions.append(req.t("rsession.create.suggestion", group.name, String(group.rhythmWeeks ?? 0), DisplayDate.date(next)))
+                suggestions.append(group.rhythmWeeks == 1 ? req.t("rsession.create.suggestion_weekly", group.name, DisplayDate.date(next))
+                                   : req.t("rsession.create.suggestion", group.name, String(group.rhythmWeeks ?? 0), DisplayDate.date(next)))
             }
         }
         let chosen = (try? req.query.get(String.self, at: "gruppe")).flatMap(UUID.init(uuidString:)).flatMap { id in plannable.first { $0.id == id }?.id }
@@ -79,12 +80,17 @@ struct ReflectionSessionListPage: MultiFormPage {
         func item(_ s: ReflectionSession) -> Item {
             let state = ReflectionSessionRules.status(startsAt: s.startsAt, heldAt: s.heldAt, cancelledAt: s.cancelledAt, now: now)
             return Item(href: "/refleksjon/moter/\(s.id!.uuidString)", group: names[s.$group.id] ?? "", when: DisplayDate.dateTime(s.startsAt),
-                        place: s.place, status: req.t(state.labelKey), statusClass: state.rawValue, points: counts[s.id!] ?? 0)
+                        place: s.place, status: req.t(state.labelKey), statusClass: state.rawValue, points: Self.pointsLabel(req, counts[s.id!] ?? 0))
         }
         let upcoming = sessions.filter { $0.startsAt > now }.sorted { $0.startsAt < $1.startsAt }.map(item)
         let past = sessions.filter { $0.startsAt <= now }.map(item)
         let view = View(createForm: createForm, suggestions: suggestions, noGroups: plannable.isEmpty, upcoming: upcoming, past: past)
         return try await req.render("reflection/sessions/index", titleKey: "rsession.list.title", view, status: status)
+    }
+
+    /// "1 punkt på sakslisten", "3 punkter på sakslisten".
+    static func pointsLabel(_ req: Request, _ count: Int) -> String {
+        count == 1 ? req.t("rsession.list.point_one") : req.t("rsession.list.points", String(count))
     }
 }
 
@@ -100,7 +106,9 @@ struct ReflectionSessionPage: MultiFormPage {
         self.session = session
     }
 
-    static func themeField(_ theme: ReflectionTheme) -> String { "theme-\(theme.rawValue)" }
+    /// One checkbox name per point and theme: several points' forms are on one page, and a name
+    /// shared across forms would make screen readers group unrelated boxes.
+    static func themeField(_ theme: ReflectionTheme, item: UUID) -> String { "theme-\(item.uuidString.prefix(8).lowercased())-\(theme.rawValue)" }
     static func cameField(_ id: UUID) -> String { "came-\(id.uuidString)" }
     static func itemFormID(_ id: UUID) -> String { "punkt-\(id.uuidString)" }
 
@@ -205,12 +213,12 @@ struct ReflectionSessionPage: MultiFormPage {
             var editForm: [ItemEditForm] = []
             if open {
                 var defaults = ["title": item.title, "notes": item.notes ?? "", "freeTags": entry.freeTags.joined(separator: ", ")]
-                for theme in entry.themes { defaults[Self.themeField(theme)] = "on" }
+                for theme in entry.themes { defaults[Self.themeField(theme, item: itemID)] = "on" }
                 var form = builder(formID, action: "\(base)/punkter/\(itemID.uuidString)", defaults: defaults)
-                form.add("title", .text, label: "rsession.field.item_title", maxLength: ReflectionSessionRules.maxTitle)
+                form.add("title", .text, label: "rsession.field.item_title", hint: "rsession.field.item_title_edit_hint", maxLength: ReflectionSessionRules.maxTitle)
                 form.add("notes", .textarea, label: "rsession.field.notes", hint: "rsession.field.notes_hint", maxLength: ReflectionSessionRules.maxNotes)
                 for theme in ReflectionTheme.allCases {
-                    form.add(Self.themeField(theme), .checkbox, label: theme.labelKey)
+                    form.add(Self.themeField(theme, item: itemID), .checkbox, label: theme.labelKey)
                 }
                 form.add("freeTags", .text, label: "rsession.field.free_tags", hint: "rsession.field.free_tags_hint")
                 let built = form.build(submit: "rsession.item.save")
@@ -272,11 +280,11 @@ struct ReflectionSessionPage: MultiFormPage {
         let itemTitles = Dictionary(record.items.map { ($0.item.id!, $0.item.title) }, uniquingKeysWith: { a, _ in a })
         let actions = record.actions.map { entry in
             let a = entry.action
-            let mayMarkDone = a.doneAt == nil && (a.$owner.id == principal.userID || s.$createdBy.id == principal.userID || isLeader)
+            let mayMarkDone = open && a.doneAt == nil && (a.$owner.id == principal.userID || s.$createdBy.id == principal.userID || isLeader)
             return ActionLine(
                 title: a.title, owner: entry.ownerName, due: DisplayDate.date(a.dueOn),
-                overdue: a.doneAt == nil && ReflectionSessionRules.isOverdue(dueOn: a.dueOn, now: now),
-                status: a.doneAt.map { req.t("rsession.action.done_on", DisplayDate.date($0)) } ?? req.t("rsession.action.open"),
+                overdue: open && a.doneAt == nil && ReflectionSessionRules.isOverdue(dueOn: a.dueOn, now: now),
+                status: a.doneAt.map { req.t("rsession.action.done_on", DisplayDate.date($0)) } ?? req.t(open ? "rsession.action.open" : "rsession.action.laid_aside"),
                 point: a.$agendaItem.id.flatMap { itemTitles[$0] },
                 doneAction: mayMarkDone ? "/refleksjon/tiltak/\(a.id!.uuidString)/utfort" : nil
             )
@@ -356,7 +364,7 @@ struct ReflectionActionsPage {
         let now = req.now
         let principal = try req.requirePrincipal()
         let officeID = try req.requireOfficeID()
-        let actions = try await ReflectionActionQueries.owned(ownerID: principal.userID, status: "all", on: db).filter { $0.$office.id == officeID }
+        let actions = try await ReflectionActionQueries.owned(ownerID: principal.userID, officeID: officeID, status: "all", on: db)
         let groupIDs = Set(actions.map { $0.session.$group.id })
         let groups = groupIDs.isEmpty ? [] : try await ReflectionGroup.query(on: db).filter(\.$id ~~ groupIDs).all()
         let names = Dictionary(groups.map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })

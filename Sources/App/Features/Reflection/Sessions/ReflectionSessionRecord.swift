@@ -107,24 +107,31 @@ struct ReflectionSessionRecord: Sendable {
     }
 }
 
-/// The open actions of one owner, for the start page.
+/// One owner's actions, for `/refleksjon/tiltak`, `GET /api/v1/reflection-actions` and the start page.
+///
+/// Open means: the owner's, in the given office, not done, and its session not cancelled (an
+/// action agreed for a session that was then cancelled is laid aside: it stays on the session's
+/// page, but no longer waits for anyone). Done means done, whatever became of the session.
 enum ReflectionActionQueries {
-    /// The owner's actions not yet done, by due date (overdue first), with `session` eager-loaded.
-    static func open(ownerID: UUID, on db: any Database) async throws -> [ReflectionAction] {
-        let actions = try await ReflectionAction.query(on: db).filter(\.$owner.$id == ownerID).filter(\.$doneAt == nil).with(\.$session).all()
-        return ReflectionSessionRules.sortOpen(actions)
+    /// The owner's open actions in `officeID`, by due date (overdue first), with `session` and the
+    /// session's `group` eager-loaded. The start page shows these (and may count them).
+    static func open(ownerID: UUID, officeID: UUID, on db: any Database) async throws -> [ReflectionAction] {
+        let actions = try await ReflectionAction.query(on: db).filter(\.$owner.$id == ownerID).filter(\.$office.$id == officeID)
+            .filter(\.$doneAt == nil).with(\.$session) { $0.with(\.$group) }.all()
+        return ReflectionSessionRules.sortOpen(actions.filter { $0.session.cancelledAt == nil })
     }
 
-    /// The owner's actions by status, with `session` eager-loaded: open by due date, done newest first.
-    static func owned(ownerID: UUID, status: String, on db: any Database) async throws -> [ReflectionAction] {
-        var query = ReflectionAction.query(on: db).filter(\.$owner.$id == ownerID).with(\.$session)
+    /// The owner's actions in `officeID` by status (open, done or all), with `session` eager-loaded:
+    /// open by due date, then done newest first.
+    static func owned(ownerID: UUID, officeID: UUID, status: String, on db: any Database) async throws -> [ReflectionAction] {
+        var query = ReflectionAction.query(on: db).filter(\.$owner.$id == ownerID).filter(\.$office.$id == officeID).with(\.$session)
         switch status {
         case "open": query = query.filter(\.$doneAt == nil)
         case "done": query = query.filter(\.$doneAt != nil)
         default: break
         }
         let actions = try await query.all()
-        let open = ReflectionSessionRules.sortOpen(actions.filter { $0.doneAt == nil })
+        let open = ReflectionSessionRules.sortOpen(actions.filter { $0.doneAt == nil && $0.session.cancelledAt == nil })
         let done = actions.filter { $0.doneAt != nil }.sorted { ($0.doneAt!, $0.id!.uuidString) > ($1.doneAt!, $1.id!.uuidString) }
         return open + done
     }

@@ -174,7 +174,8 @@ enum ReflectionSessionRules {
             kind = AgendaItemKind(rawValue: raw)
         }
         if kind == nil { issues.append(.init(prefix + "kind", "rsession.error.kind")) }
-        var title = text(input.title, field: prefix + "title", max: maxTitle, requiredKey: kind == .casePresentation ? nil : "rsession.error.title_required", issues: &issues)
+        var title = text(input.title, field: prefix + "title", max: maxTitle, requiredKey: kind == .casePresentation ? nil : "rsession.error.title_required",
+                         identifiers: true, issues: &issues)
         var caseID: UUID?
         if kind == .casePresentation {
             if let raw = trimmed(input.casePresentationID), let id = UUID(uuidString: raw) {
@@ -193,6 +194,7 @@ enum ReflectionSessionRules {
         let lines = (raw ?? "").split(whereSeparator: \.isNewline).compactMap { trimmed(String($0)) }
         if lines.count > maxFirstPoints { throw ProblemError.validation([.init("points", "rsession.error.too_many_points", String(maxFirstPoints))]) }
         if lines.contains(where: { $0.count > maxTitle }) { throw ProblemError.validation([.init("points", "rsession.error.too_long", String(maxTitle))]) }
+        if let issue = lines.lazy.compactMap({ identifierIssue($0, field: "points") }).first { throw ProblemError.validation([issue]) }
         return lines.map { ValidItem(kind: .other, title: $0, casePresentationID: nil) }
     }
 
@@ -219,11 +221,12 @@ enum ReflectionSessionRules {
         var issues: [ProblemError.FieldIssue] = []
         var edit = ValidItemEdit()
         if input.title != nil || titleRequired {
-            edit.title = text(input.title, field: "title", max: maxTitle, requiredKey: titleRequired ? "rsession.error.title_required" : nil, issues: &issues)
+            edit.title = text(input.title, field: "title", max: maxTitle, requiredKey: titleRequired ? "rsession.error.title_required" : nil,
+                              identifiers: true, issues: &issues)
             if edit.title == nil, input.title != nil, issues.isEmpty { issues.append(.init("title", "rsession.error.title_required")) }
         }
         if notesGiven {
-            edit.notes = .some(text(input.notes, field: "notes", max: maxNotes, requiredKey: nil, issues: &issues))
+            edit.notes = .some(text(input.notes, field: "notes", max: maxNotes, requiredKey: nil, identifiers: true, issues: &issues))
         }
         if input.themes != nil || input.freeTags != nil {
             var themes: [ReflectionTheme] = []
@@ -235,6 +238,7 @@ enum ReflectionSessionRules {
                 if !themes.contains(theme) { themes.append(theme) }
             }
             var free: [String] = []
+            if let issue = (input.freeTags ?? []).lazy.compactMap({ identifierIssue($0, field: "freeTags") }).first { issues.append(issue) }
             for raw in input.freeTags ?? [] {
                 if let tag = ReflectionTheme.normalisedFreeTag(raw.replacingOccurrences(of: "\u{0}", with: "")), !free.contains(tag) { free.append(tag) }
             }
@@ -288,7 +292,7 @@ enum ReflectionSessionRules {
 
     static func summary(_ raw: String?) throws -> String? {
         var issues: [ProblemError.FieldIssue] = []
-        let value = text(raw, field: "summary", max: maxSummary, requiredKey: nil, issues: &issues)
+        let value = text(raw, field: "summary", max: maxSummary, requiredKey: nil, identifiers: true, issues: &issues)
         guard issues.isEmpty else { throw ProblemError.validation(issues) }
         return value
     }
@@ -312,7 +316,7 @@ enum ReflectionSessionRules {
 
     static func action(_ input: ActionInput, now: Date) throws -> ValidAction {
         var issues: [ProblemError.FieldIssue] = []
-        let title = text(input.title, field: "title", max: maxActionTitle, requiredKey: "rsession.error.action_title_required", issues: &issues)
+        let title = text(input.title, field: "title", max: maxActionTitle, requiredKey: "rsession.error.action_title_required", identifiers: true, issues: &issues)
         var ownerID: UUID?
         if let raw = trimmed(input.ownerID) { ownerID = UUID(uuidString: raw) }
         if ownerID == nil { issues.append(.init("ownerId", "rsession.error.owner")) }
@@ -362,7 +366,9 @@ enum ReflectionSessionRules {
         PathwayRules.trimmed(text)
     }
 
-    static func text(_ raw: String?, field: String, max: Int, requiredKey: String?, issues: inout [ProblemError.FieldIssue]) -> String? {
+    /// A trimmed text within `max`; with `identifiers`, also free of what `identifierIssue` refuses.
+    static func text(_ raw: String?, field: String, max: Int, requiredKey: String?, identifiers: Bool = false,
+                     issues: inout [ProblemError.FieldIssue]) -> String? {
         guard let value = trimmed(raw) else {
             if let requiredKey { issues.append(.init(field, requiredKey)) }
             return nil
@@ -371,6 +377,28 @@ enum ReflectionSessionRules {
             issues.append(.init(field, "rsession.error.too_long", String(max)))
             return nil
         }
+        if identifiers, let issue = identifierIssue(value, field: field) {
+            issues.append(issue)
+            return nil
+        }
         return value
+    }
+
+    // MARK: - Identifiers in what the group reads
+
+    /// What the texts of a session may not hold: group members and leaders read the notes, the
+    /// summary and the points, and an action's title shows on its owner's start page. Names are
+    /// not checked (the fields carry a hint instead): the office's candidates are too many words.
+    static let refusedIdentifiers: [Pseudonymiser.Kind] = [.nationalID, .phone, .email]
+
+    /// The case presentation's pattern check, without any one pathway's names.
+    private static let patterns = Pseudonymiser(Pseudonymiser.Identifiers())
+
+    /// A 422 issue on `field` naming the first kind of identifier found (`rsession.error.identifier_<kind>`), or nil.
+    static func identifierIssue(_ text: String, field: String) -> ProblemError.FieldIssue? {
+        guard !text.isEmpty else { return nil }
+        let found = patterns.findings(in: text)
+        guard let kind = refusedIdentifiers.first(where: found.contains) else { return nil }
+        return .init(field, "rsession.error.identifier_\(kind.rawValue)")
     }
 }

@@ -41,6 +41,9 @@ struct ReflectionSessionService: WritingService {
             if let startsAt = change.startsAt, startsAt != session.startsAt {
                 session.startsAt = startsAt
                 changed.append("tidspunkt")
+                // The themes were discussed on the session's day; they move with it.
+                let day = RuleDuration.calendar.startOfDay(for: startsAt)
+                try await ReflectionThemeTag.query(on: db).filter(\.$session.$id == sessionID).set(\.$taggedOn, to: day).update()
             }
             if let place = change.place, place != session.place {
                 session.place = place
@@ -188,7 +191,12 @@ struct ReflectionSessionService: WritingService {
             try ReflectionSessionRules.mayCancel(heldAt: session.heldAt, cancelledAt: session.cancelledAt)
             session.cancelledAt = now
             try await session.save(on: db)
-            audit.record(.reflectionSession(.reflectionSessionCancelled, session))
+            // A cancelled session's themes were never discussed: they leave the office's overview.
+            // Its open actions stay stored but drop out of the owners' lists (`ReflectionActionQueries`).
+            let tags = try await ReflectionThemeTag.query(on: db).filter(\.$session.$id == sessionID).count()
+            if tags > 0 { try await ReflectionThemeTag.query(on: db).filter(\.$session.$id == sessionID).delete() }
+            let openActions = try await ReflectionAction.query(on: db).filter(\.$session.$id == sessionID).filter(\.$doneAt == nil).count()
+            audit.record(.reflectionSession(.reflectionSessionCancelled, session, detail: "temaer fjernet: \(tags), åpne tiltak lagt bort: \(openActions)"))
         }
     }
 
@@ -232,6 +240,7 @@ struct ReflectionSessionService: WritingService {
                 throw ProblemError(.forbidden, key: "rsession.error.done_not_allowed")
             }
             guard action.doneAt == nil else { return }
+            try ReflectionSessionRules.mayChange(cancelledAt: session.cancelledAt)
             action.doneAt = now
             action.$doneBy.id = actorID
             try await action.save(on: db)
