@@ -213,10 +213,7 @@ private enum C {
         t.app.samskap.strings.text(key, locale: "nb", args: args)
     }
 
-    static func html(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
-            .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-    }
+    static func html(_ text: String) -> String { PageChecks.html(text) }
 
     static func location(_ response: TestingHTTPResponse) -> String { response.headers.first(name: .location) ?? "" }
 
@@ -226,19 +223,10 @@ private enum C {
         return try #require(UUID(uuidString: String(path.dropFirst("/refleksjon/case/".count))), sourceLocation: sourceLocation)
     }
 
-    static func error(_ html: String, _ id: String) -> String? {
-        guard let regex = try? Regex("<p class=\"field-error\" id=\"\(NSRegularExpression.escapedPattern(for: id))-error\">([^<]*)</p>"),
-              let match = html.firstMatch(of: regex) else { return nil }
-        return match.output[1].substring.map(String.init)
-    }
+    static func error(_ html: String, _ id: String) -> String? { PageChecks.error(html, id) }
 
     static func expectRendered(_ response: TestingHTTPResponse, _ path: String, status: HTTPStatus = .ok, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(response.status == status, "\(path) answered \(response.status.code): \(response.text.prefix(300))", sourceLocation: sourceLocation)
-        for marker in ["LeafError", "LeafKit", "#(", "#t(", "#if(", "#else", "#endif", "#for(", "#endfor", "#extend(", "#export(", "Internal Server Error"] {
-            #expect(!response.text.contains(marker), "\(path) shows \(marker)", sourceLocation: sourceLocation)
-        }
-        let raw = response.text.matches(of: /[>"\s]((?:casepres|reflection)\.[a-z_]+\.?[a-z_.]*)/).map { String($0.output.1) }
-        #expect(raw.isEmpty, "\(path) shows raw string keys: \(raw)", sourceLocation: sourceLocation)
+        PageChecks.expectRendered(response, path, status: status, keyPrefixes: ["casepres", "reflection"], sourceLocation: sourceLocation)
     }
 
     /// The form's text of a field, as the page shows it.

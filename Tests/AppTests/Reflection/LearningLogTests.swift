@@ -12,19 +12,7 @@ private enum L {
         t.app.samskap.strings.text(key, locale: "nb", args: args)
     }
 
-    /// Text as Leaf writes it into a page.
-    static func html(_ text: String) -> String {
-        text.unicodeScalars.reduce(into: "") { out, scalar in
-            switch scalar {
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-    }
+    static func html(_ text: String) -> String { PageChecks.html(text) }
 
     static func auditIDs(_ t: TestApp, _ action: AuditAction) async throws -> Set<Int?> {
         Set(try await t.auditEntries(action).map(\.id))
@@ -38,21 +26,10 @@ private enum L {
         response.headers.first(name: .location) ?? ""
     }
 
-    /// The error shown for a form field id, if any.
-    static func error(_ html: String, _ id: String) -> String? {
-        guard let regex = try? Regex("<p class=\"field-error\" id=\"\(NSRegularExpression.escapedPattern(for: id))-error\">([^<]*)</p>"),
-              let match = html.firstMatch(of: regex) else { return nil }
-        return match.output[1].substring.map(String.init)
-    }
+    static func error(_ html: String, _ id: String) -> String? { PageChecks.error(html, id) }
 
-    /// A page answered as expected and shows no template leftovers or raw `learning.` keys.
     static func expectRendered(_ response: TestingHTTPResponse, _ path: String, status: HTTPStatus = .ok, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(response.status == status, "\(path) answered \(response.status.code): \(response.text.prefix(300))", sourceLocation: sourceLocation)
-        for marker in ["LeafError", "LeafKit", "#(", "#t(", "#if(", "#else", "#endif", "#for(", "#endfor", "#extend(", "#export(", "Internal Server Error"] {
-            #expect(!response.text.contains(marker), "\(path) shows \(marker)", sourceLocation: sourceLocation)
-        }
-        let raw = response.text.matches(of: /[>"\s]((?:learning|reflection)\.[a-z_]+\.[a-z_.]+)/).map { String($0.output.1) }
-        #expect(raw.isEmpty, "\(path) shows raw string keys: \(raw)", sourceLocation: sourceLocation)
+        PageChecks.expectRendered(response, path, status: status, keyPrefixes: ["learning", "reflection"], sourceLocation: sourceLocation)
     }
 
     static func noteForm(done: String, learned: String = "At jeg skal spørre om hverdagen først.", worth: String = "Ta en kaffe før vi går inn.",

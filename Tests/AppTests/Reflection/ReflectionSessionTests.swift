@@ -21,19 +21,7 @@ private enum RS {
     static func day(_ t: TestApp, _ days: Int) -> String { DisplayDate.dayInput(at(t, days: days)) }
     static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
 
-    /// Text as Leaf writes it into a page.
-    static func html(_ text: String) -> String {
-        text.unicodeScalars.reduce(into: "") { out, scalar in
-            switch scalar {
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-    }
+    static func html(_ text: String) -> String { PageChecks.html(text) }
 
     static func nb(_ t: TestApp, _ key: String, _ args: String...) -> String {
         t.app.samskap.strings.text(key, locale: "nb", args: args)
@@ -123,20 +111,10 @@ private enum RS {
         return try #require(UUID(uuidString: String(path.dropFirst("/refleksjon/moter/".count))), sourceLocation: sourceLocation)
     }
 
-    static func error(_ html: String, _ id: String) -> String? {
-        guard let regex = try? Regex("<p class=\"field-error\" id=\"\(NSRegularExpression.escapedPattern(for: id))-error\">([^<]*)</p>"),
-              let match = html.firstMatch(of: regex) else { return nil }
-        return match.output[1].substring.map(String.init)
-    }
+    static func error(_ html: String, _ id: String) -> String? { PageChecks.error(html, id) }
 
-    /// A page answered as expected and shows no template leftovers or raw `rsession.` keys.
     static func expectRendered(_ response: TestingHTTPResponse, _ path: String, status: HTTPStatus = .ok, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(response.status == status, "\(path) answered \(response.status.code): \(response.text.prefix(300))", sourceLocation: sourceLocation)
-        for marker in ["LeafError", "LeafKit", "#(", "#t(", "#if(", "#else", "#endif", "#for(", "#endfor", "#extend(", "#export(", "Internal Server Error"] {
-            #expect(!response.text.contains(marker), "\(path) shows \(marker)", sourceLocation: sourceLocation)
-        }
-        let raw = response.text.matches(of: /[>"\s]((?:rsession|reflection)\.[a-z_]+\.[a-z_.]+)/).map { String($0.output.1) }
-        #expect(raw.isEmpty, "\(path) shows raw string keys: \(raw)", sourceLocation: sourceLocation)
+        PageChecks.expectRendered(response, path, status: status, keyPrefixes: ["rsession", "reflection"], sourceLocation: sourceLocation)
     }
 
     static func put(_ api: APIClient, _ path: String, _ json: [String: Any]) async throws -> TestingHTTPResponse {
