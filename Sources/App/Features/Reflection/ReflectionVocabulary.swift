@@ -53,6 +53,20 @@ public enum ReflectionTheme: String, Codable, Sendable, CaseIterable {
         guard !words.isEmpty else { return nil }
         return String(words.joined(separator: " ").prefix(40))
     }
+
+    /// Free tags as typed in one field, comma separated, empty ones left out.
+    static func splitFreeTags(_ raw: String?) -> [String] {
+        (raw ?? "").split(separator: ",").map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+    }
+
+    /// Each tag normalised (NUL characters dropped), empty ones left out, each once in the order typed.
+    static func normalisedFreeTags(_ raw: [String]) -> [String] {
+        var tags: [String] = []
+        for value in raw {
+            if let tag = normalisedFreeTag(value.replacingOccurrences(of: "\u{0}", with: "")), !tags.contains(tag) { tags.append(tag) }
+        }
+        return tags
+    }
 }
 
 /// A resource brought into a pathway: internal at NAV, or external.

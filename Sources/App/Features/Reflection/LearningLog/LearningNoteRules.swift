@@ -63,16 +63,10 @@ enum LearningNoteRules {
     }
 
     /// "a, b ,c" → ["a", "b", "c"].
-    static func splitTags(_ raw: String?) -> [String] {
-        (raw ?? "").split(separator: ",").map(String.init)
-    }
+    static func splitTags(_ raw: String?) -> [String] { ReflectionTheme.splitFreeTags(raw) }
 
     static func freeTags(_ raw: [String], issues: inout [ProblemError.FieldIssue]) -> [String] {
-        var tags: [String] = []
-        for value in raw {
-            guard let tag = ReflectionTheme.normalisedFreeTag(value.replacingOccurrences(of: "\u{0}", with: "")) else { continue }
-            if !tags.contains(tag) { tags.append(tag) }
-        }
+        let tags = ReflectionTheme.normalisedFreeTags(raw)
         if tags.count > maxFreeTags {
             issues.append(.init("freeTags", "learning.error.too_many_tags", String(maxFreeTags)))
         }

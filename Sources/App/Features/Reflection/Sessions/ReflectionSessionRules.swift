@@ -237,11 +237,8 @@ enum ReflectionSessionRules {
                 }
                 if !themes.contains(theme) { themes.append(theme) }
             }
-            var free: [String] = []
             if let issue = (input.freeTags ?? []).lazy.compactMap({ identifierIssue($0, field: "freeTags") }).first { issues.append(issue) }
-            for raw in input.freeTags ?? [] {
-                if let tag = ReflectionTheme.normalisedFreeTag(raw.replacingOccurrences(of: "\u{0}", with: "")), !free.contains(tag) { free.append(tag) }
-            }
+            let free = ReflectionTheme.normalisedFreeTags(input.freeTags ?? [])
             if free.count > maxFreeTags { issues.append(.init("freeTags", "rsession.error.too_many_tags", String(maxFreeTags))) }
             edit.themes = themes
             edit.freeTags = free
@@ -251,9 +248,7 @@ enum ReflectionSessionRules {
     }
 
     /// Free tags as typed in one field, comma separated.
-    static func splitTags(_ raw: String?) -> [String] {
-        (raw ?? "").split(separator: ",").map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-    }
+    static func splitTags(_ raw: String?) -> [String] { ReflectionTheme.splitFreeTags(raw) }
 
     // MARK: - What may be done when
 
