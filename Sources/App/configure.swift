@@ -24,6 +24,7 @@ public func configure(_ app: Application, config: AppConfig, clock: any AppClock
     )
 
     try await configureDatabase(app, config.database)
+    app.auditBatcher = AuditBatcher(app: app)
     Migrations.register(on: app)
 
     // Outermost first. Access control runs last, after routing, when the route is known.

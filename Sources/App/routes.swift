@@ -27,6 +27,7 @@ func routes(_ app: Application) throws {
     // Open to anyone.
     let open = app.access(.web(.anyone))
     open.get("healthz", use: health.check)
+    open.get("livez", use: health.alive)
     open.get("api", "openapi.yaml", use: openAPI.serve)
     open.get("logg-inn", use: auth.loginPage)
     open.post("logg-inn", use: auth.login)

@@ -65,6 +65,42 @@ struct AuditTrailTests {
         }
     }
 
+    @Test("Reads logged at the same moment share transactions, but each keeps its own actor, request and order, among concurrent writes")
+    func batchedReadsKeepTheirContext() async throws {
+        try await withTestApp { t in
+            let before = try await AuditEntry.query(on: t.db).count()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<30 {
+                    group.addTask {
+                        let context = AuditContext(actorUserID: nil, actorUsername: "leser\(index)", requestID: "r\(index)")
+                        try await t.app.audit([
+                            AuditEvent(.userRead, objectType: "user", objectID: "a\(index)"),
+                            AuditEvent(.userRead, objectType: "user", objectID: "b\(index)"),
+                        ], context: context)
+                    }
+                    if index % 10 == 0 {
+                        group.addTask {
+                            _ = try await OfficeRegistry(app: t.app, context: .cli).create(enhetNumber: "47\(10 + index)", name: "NAV Samtidig \(index)")
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let entries = try await AuditEntry.query(on: t.db).filter(\.$id > before).sort(\.$id).all()
+            #expect(entries.count == 30 * 2 + 3)
+            for index in 0..<30 {
+                let mine = entries.enumerated().filter { $0.element.requestID == "r\(index)" }
+                #expect(mine.map(\.element.objectID) == ["a\(index)", "b\(index)"])
+                #expect(mine.allSatisfy { $0.element.actorUsername == "leser\(index)" })
+                // One caller's entries are adjacent in the chain.
+                #expect(mine.count == 2 && mine[1].offset == mine[0].offset + 1)
+            }
+            #expect(entries.filter { $0.action == AuditAction.officeCreated.rawValue }.count == 3)
+            let report = try await AuditVerifier(db: t.db).verify()
+            #expect(report.finding == nil)
+        }
+    }
+
     @Test("The database refuses updates and deletes of audit entries")
     func appendOnly() async throws {
         try await withTestApp { t in

@@ -29,7 +29,14 @@ public struct AuditEvent: Sendable, Equatable {
     /// keeps the text without it. A run of digits inside a UUID (hex and dashes around it) is not one:
     /// details name records by id, and an id with eleven digits in a row must stay whole.
     static func redactingNationalIDs(_ text: String) -> String {
-        text.replacingOccurrences(of: #"(?<![0-9A-Fa-f-])\d{6}[ .]?\d{5}(?![0-9A-Fa-f])"#, with: "[fnr fjernet]", options: .regularExpression)
+        // Fewer than eleven digits cannot hold one; most details have none, and the pattern is costly.
+        var digits = 0
+        for scalar in text.unicodeScalars where scalar.properties.numericType == .decimal {
+            digits += 1
+            if digits == 11 { break }
+        }
+        guard digits == 11 else { return text }
+        return text.replacingOccurrences(of: #"(?<![0-9A-Fa-f-])\d{6}[ .]?\d{5}(?![0-9A-Fa-f])"#, with: "[fnr fjernet]", options: .regularExpression)
     }
 
     /// An event about a user account (a person).

@@ -29,7 +29,13 @@ public enum AuditLog {
 
     /// Appends `events` to the chain. Must run inside the transaction of the change it records.
     static func append(_ events: [AuditEvent], context: AuditContext, at date: Date, on db: any Database) async throws {
-        guard !events.isEmpty else { return }
+        try await append([AuditBatch(events: events, context: context, at: date)], on: db)
+    }
+
+    /// Appends several callers' events in one go: one read of the chain head, one insert, one update.
+    /// Each batch keeps its own actor, request and time; order is the order given.
+    static func append(_ batches: [AuditBatch], on db: any Database) async throws {
+        guard batches.contains(where: { !$0.events.isEmpty }) else { return }
         let sql = db as! any SQLDatabase
         try await lockChain(on: db)
         guard let head = try await sql.raw("SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1").first(decoding: Head.self) else {
@@ -37,33 +43,51 @@ public enum AuditLog {
         }
         var seq = head.last_seq
         var previous = head.last_hash
-        let occurredAt = AuditHash.truncatedToMillis(date)
         var entries: [AuditEntry] = []
-        for event in events {
-            seq += 1
-            let entry = AuditEntry()
-            entry.id = seq
-            entry.occurredAt = occurredAt
-            entry.actorUserID = context.actorUserID
-            entry.actorUsername = context.actorUsername
-            entry.action = event.action.rawValue
-            entry.objectType = event.objectType
-            entry.objectID = event.objectID
-            entry.officeID = event.officeID
-            entry.outcome = event.outcome.rawValue
-            entry.requestID = context.requestID
-            entry.detail = event.detail
-            entry.prevHash = previous
-            entry.hash = AuditHash.compute(previous: previous, content: entry.hashContent)
-            previous = entry.hash
-            entries.append(entry)
+        for batch in batches {
+            let occurredAt = AuditHash.truncatedToMillis(batch.date)
+            for event in batch.events {
+                seq += 1
+                let entry = AuditEntry()
+                entry.id = seq
+                entry.occurredAt = occurredAt
+                entry.actorUserID = batch.context.actorUserID
+                entry.actorUsername = batch.context.actorUsername
+                entry.action = event.action.rawValue
+                entry.objectType = event.objectType
+                entry.objectID = event.objectID
+                entry.officeID = event.officeID
+                entry.outcome = event.outcome.rawValue
+                entry.requestID = batch.context.requestID
+                entry.detail = event.detail
+                entry.prevHash = previous
+                entry.hash = AuditHash.compute(previous: previous, content: entry.hashContent)
+                previous = entry.hash
+                entries.append(entry)
+            }
         }
-        try await entries.create(on: db)
+        // Bounded statements: SQLite takes at most 32 766 parameters, and an entry has 13.
+        for chunk in stride(from: 0, to: entries.count, by: 1_000) {
+            try await Array(entries[chunk ..< min(chunk + 1_000, entries.count)]).create(on: db)
+        }
         try await sql.update("audit_chain_head")
             .set("last_seq", to: seq)
             .set("last_hash", to: previous)
             .where("id", .equal, 1)
             .run()
+    }
+}
+
+/// The events one caller records, with who and when.
+struct AuditBatch: Sendable {
+    var events: [AuditEvent]
+    var context: AuditContext
+    var date: Date
+
+    init(events: [AuditEvent], context: AuditContext, at date: Date) {
+        self.events = events
+        self.context = context
+        self.date = date
     }
 }
 

@@ -72,10 +72,14 @@ extension Application {
     }
 
     /// Records audit events that belong to no change (reads, denied access, failed logins).
+    /// Returns when they are committed; callers arriving together share a transaction (`AuditBatcher`).
     public func audit(_ events: [AuditEvent], context: AuditContext) async throws {
-        try await write(context: context) { _, recorder in
-            events.forEach(recorder.record)
+        guard !WriteScope.isOpen else { throw WriteError.nested }
+        guard !events.isEmpty else { return }
+        guard let batcher = auditBatcher else {
+            return try await write(context: context) { _, recorder in events.forEach(recorder.record) }
         }
+        try await batcher.append(AuditBatch(events: events, context: context, at: samskap.clock.now()))
     }
 }
 

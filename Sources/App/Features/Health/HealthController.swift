@@ -2,9 +2,15 @@ import SQLKit
 import Vapor
 
 /// `/healthz` for load balancers: 200 when the database answers, 503 otherwise.
+/// `/livez`: 200 while the process serves HTTP, without touching the database (a liveness probe,
+/// and the benchmark's reference for what the framework alone costs).
 struct HealthController {
     struct Status: Content {
         var status: String
+    }
+
+    func alive(req: Request) -> String {
+        "ok"
     }
 
     func check(req: Request) async throws -> Response {
