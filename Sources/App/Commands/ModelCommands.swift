@@ -77,12 +77,25 @@ struct ModelCommands: AsyncCommandGroup {
 
 /// `samskap daily`: the daily job, for a cron entry when `serve` does not run it.
 struct DailyJobCommand: AsyncCommand {
-    struct Signature: CommandSignature {}
+    struct Signature: CommandSignature {
+        @Flag(name: "alle", help: "Vurder alle aktive forløp på nytt, ikke bare de der en frist har passert (etter en gjenoppretting, eller for å måle jobbens verste tilfelle)")
+        var everything: Bool
+        @Option(name: "at", help: "Kjør som om klokken var dette tidspunktet (ISO 8601, f.eks. 2026-12-01T06:00:00Z); for test og ytelsesmåling")
+        var at: String?
+    }
+
     var help: String { "Kjører den daglige jobben: forløp der en frist har passert, vurderes på nytt." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let result = try await PathwayDailyJob(app: app).run(now: app.samskap.clock.now())
+        var now = app.samskap.clock.now()
+        if let at = signature.at {
+            guard let parsed = ISO8601DateFormatter().date(from: at) else {
+                throw CommandFailure("--at må være et tidspunkt med dato, klokkeslett og tidssone, for eksempel 2026-12-01T06:00:00Z.")
+            }
+            now = parsed
+        }
+        let result = try await PathwayDailyJob(app: app).run(now: now, everything: signature.everything)
         context.console.print("\(result.pathways) forløp vurdert på nytt; \(result.nowOverdue) kriterier er nå forfalt i dem. \(result.agreements) avtaler har startet eller sluttet siden sist; varslene i \(result.alerts) forløp er oppdatert.")
     }
 }

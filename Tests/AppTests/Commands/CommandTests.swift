@@ -101,6 +101,20 @@ struct CommandTests {
         }
     }
 
+    @Test("samskap daily --alle evaluates every active pathway; --at runs as of a given moment and refuses a bad one")
+    func dailyCommand() async throws {
+        try await withTestApp { t in
+            struct Count: Decodable { var n: Int }
+            let active = try await t.sql.raw("SELECT COUNT(*) AS n FROM pathways WHERE status = 'aktiv'").first(decoding: Count.self)!.n
+            #expect(active > 0)
+            let output = try await t.run(["daily", "--alle", "--at", "2027-01-15T06:00:00Z"])
+            #expect(output.contains("\(active) forløp vurdert på nytt"))
+            #expect(try await t.auditEntries(.dailyJobRun).last?.detail?.contains("\(active) forløp vurdert på nytt") == true)
+            let bad = try await #require(throws: CommandFailure.self) { try await t.run(["daily", "--at", "i morgen"]) }
+            #expect(bad.description.contains("--at må være et tidspunkt"))
+        }
+    }
+
     @Test("samskap backup copies a consistent SQLite database while the app runs; PostgreSQL gets pg_dump advice")
     func backup() async throws {
         try await withTestApp { t in

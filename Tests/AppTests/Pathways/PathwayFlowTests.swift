@@ -111,6 +111,30 @@ struct PathwayFlowTests {
         }
     }
 
+    @Test("The daily job with everything evaluates each active pathway exactly once, across pages and shared transactions")
+    func dailyJobEverything() async throws {
+        try await withTestApp { t in
+            struct Count: Decodable { var n: Int }
+            struct State: Decodable, Equatable { var pathway_id: UUID; var criterion_id: String; var state: String }
+            let api = try await APIClient.make(t, "veileder1")
+            for daysAgo in [0, 20, 40, 90] { _ = try await Self.start(t, api, model: "tromsopakken", daysAgo: daysAgo) }
+            let active = try await t.sql.raw("SELECT COUNT(*) AS n FROM pathways WHERE status = 'aktiv'").first(decoding: Count.self)!.n
+            #expect(active >= 4)
+            t.clock.advance(by: 16 * 86_400)
+            // Pages of 3 and transactions of 50: every active pathway once, none twice, none left out.
+            let result = try await PathwayDailyJob(app: t.app).run(now: t.clock.now(), batchSize: 3, everything: true)
+            #expect(result.pathways == active)
+            let states = { try await t.sql.raw("SELECT pathway_id, criterion_id, state FROM pathway_criteria ORDER BY pathway_id, criterion_id").all(decoding: State.self) }
+            let first = try await states()
+            #expect(first.contains { $0.state == "overdue" })
+            // Evaluating again at the same moment finds nothing new.
+            let again = try await PathwayDailyJob(app: t.app).run(now: t.clock.now(), batchSize: 200, everything: true)
+            #expect(again.pathways == active)
+            #expect(try await states() == first)
+            #expect(try await t.auditEntries(.dailyJobRun).last?.detail?.contains("\(active) forløp vurdert på nytt") == true)
+        }
+    }
+
     @Test("Steps may go back with a reason; the history keeps every change; a closed pathway takes no events")
     func nonLinearSteps() async throws {
         try await withTestApp { t in

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 
 struct SessionExpiredKey: StorageKey { typealias Value = Bool }
@@ -65,17 +66,36 @@ struct AuthenticationMiddleware: AsyncMiddleware {
         }
     }
 
+    private struct UserRow: Decodable {
+        var username: String
+        var display_name: String
+        var office_id: UUID?
+        var must_change_password: Bool
+        var is_demo: Bool
+        var locale: String?
+        var enhet_number: String?
+        var office_name: String?
+    }
+
+    private struct RoleRow: Decodable {
+        var role: String
+    }
+
     /// The user with roles and office, or nil when the account is deactivated.
+    /// Runs on every request: two statements, the user joined with the office, then the roles.
     private func loadPrincipal(userID: UUID, channel: Principal.Channel, on db: any Database) async throws -> Principal? {
-        guard let user = try await User.query(on: db)
-            .filter(\.$id == userID)
-            .filter(\.$isActive == true)
-            .with(\.$roleRows)
-            .with(\.$office)
-            .first()
+        let sql = db as! any SQLDatabase
+        guard let user = try await sql.raw("""
+            SELECT u.username, u.display_name, u.office_id, u.must_change_password, u.is_demo, u.locale, \
+            o.enhet_number, o.name AS office_name \
+            FROM users u LEFT JOIN offices o ON o.id = u.office_id \
+            WHERE u.id = \(bind: userID) AND u.is_active = \(bind: true)
+            """).first(decoding: UserRow.self)
         else { return nil }
+        let roles = Set(try await sql.raw("SELECT role FROM user_roles WHERE user_id = \(bind: userID)")
+            .all(decoding: RoleRow.self).compactMap { Role(rawValue: $0.role) })
         var external: ExternalLink?
-        if user.roles.contains(where: { !$0.isInternal }) {
+        if roles.contains(where: { !$0.isInternal }) {
             // An external role without the record of whom it stands for is not a usable account.
             guard let account = try await ExternalAccount.query(on: db).filter(\.$user.$id == userID).first() else { return nil }
             let accepted = try await DeclarationAcceptance.query(on: db).filter(\.$user.$id == userID)
@@ -85,9 +105,9 @@ struct AuthenticationMiddleware: AsyncMiddleware {
                                     employerContactID: account.$employerContact.id, declarationPending: !accepted)
         }
         return Principal(
-            userID: userID, username: user.username, displayName: user.displayName, roles: user.roles,
-            officeID: external == nil ? user.$office.id : nil, officeEnhet: user.office?.enhetNumber, officeName: user.office?.name,
-            locale: user.locale, mustChangePassword: user.mustChangePassword, isDemo: user.isDemo, channel: channel,
+            userID: userID, username: user.username, displayName: user.display_name, roles: roles,
+            officeID: external == nil ? user.office_id : nil, officeEnhet: user.enhet_number, officeName: user.office_name,
+            locale: user.locale, mustChangePassword: user.must_change_password, isDemo: user.is_demo, channel: channel,
             external: external
         )
     }

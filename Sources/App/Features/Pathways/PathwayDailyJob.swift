@@ -17,7 +17,9 @@ struct PathwayDailyJob {
         var alerts: Int = 0
     }
 
-    func run(now: Date, batchSize: Int = 200) async throws -> Result {
+    /// `everything`: every active pathway is evaluated again, not only those whose deadlines passed
+    /// (after a restore or a model change, and for measuring the job's worst case).
+    func run(now: Date, batchSize: Int = 200, everything: Bool = false) async throws -> Result {
         let sql = app.db as! any SQLDatabase
         struct Due: Decodable { var pathway_id: UUID }
         var result = Result(pathways: 0, nowOverdue: 0)
@@ -42,32 +44,36 @@ struct PathwayDailyJob {
                 }
             }
         }
+        var cursor: UUID?
         while true {
-            let due = try await sql.raw("""
-                SELECT DISTINCT pathway_id FROM pathway_criteria
-                WHERE next_check_at IS NOT NULL AND next_check_at <= \(bind: now)
-                ORDER BY pathway_id LIMIT \(literal: batchSize + seen.count)
-                """).all(decoding: Due.self).map(\.pathway_id).filter { !seen.contains($0) }
+            let due: [UUID]
+            if everything {
+                // Keyset paging over the active pathways: each page starts after the last id seen.
+                let after: SQLQueryString = cursor.map { "AND id > \(bind: $0)" } ?? ""
+                due = try await sql.raw("""
+                    SELECT id AS pathway_id FROM pathways WHERE status = \(bind: Pathway.Status.active.rawValue) \(after)
+                    ORDER BY id LIMIT \(literal: batchSize)
+                    """).all(decoding: Due.self).map(\.pathway_id)
+                cursor = due.last
+            } else {
+                due = try await sql.raw("""
+                    SELECT DISTINCT pathway_id FROM pathway_criteria
+                    WHERE next_check_at IS NOT NULL AND next_check_at <= \(bind: now)
+                    ORDER BY pathway_id LIMIT \(literal: batchSize + seen.count)
+                    """).all(decoding: Due.self).map(\.pathway_id).filter { !seen.contains($0) }
+            }
             if due.isEmpty { break }
             seen.formUnion(due)
-            // One short transaction per pathway: a pathway that fails is logged and skipped, and
-            // SQLite's write lock is never held for a whole batch.
-            for pathwayID in due {
-                do {
-                    let overdue = try await app.write(context: .system) { db, _ -> Int in
-                        try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
-                        guard let pathway = try await Pathway.find(pathwayID, on: db),
-                              let record = try await MethodModelRecord.find(pathway.$methodModel.id, on: db) else { return 0 }
-                        try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: try app.samskap.methodModels.model(record), on: db, now: now)
-                        return try await PathwayCriteriaStore.load(pathwayID: pathwayID, on: db).values.filter { $0.state == CriterionState.overdue.rawValue }.count
-                    }
-                    result.pathways += 1
-                    result.nowOverdue += overdue
-                } catch {
-                    failed += 1
-                    app.logger.error("Den daglige jobben kunne ikke vurdere forløp \(pathwayID): \(String(describing: error))")
-                }
+            let outcome = await inChunks(due, what: "vurdere forløp") { pathwayID, db in
+                try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
+                guard let pathway = try await Pathway.find(pathwayID, on: db),
+                      let record = try await MethodModelRecord.find(pathway.$methodModel.id, on: db) else { return 0 }
+                try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: try app.samskap.methodModels.model(record), on: db, now: now)
+                return try await PathwayCriteriaStore.load(pathwayID: pathwayID, on: db).values.filter { $0.state == CriterionState.overdue.rawValue }.count
             }
+            result.pathways += outcome.done
+            result.nowOverdue += outcome.sum
+            failed += outcome.failed
         }
         // Last the alerts whose conditions turn by time alone (no contact for N days, a first work
         // day tomorrow, an agreement's last 30 days, a meeting that passed); the pathways above
@@ -84,6 +90,48 @@ struct PathwayDailyJob {
 }
 
 extension PathwayDailyJob {
+    /// How many pathways share one transaction. One commit per pathway made the job's time mostly
+    /// commits (each waits for the disk); a few dozen per commit keep SQLite's write lock short.
+    static let chunkSize = 50
+
+    /// Runs `work` for every id, `chunkSize` ids per transaction. When a chunk fails it is rolled back
+    /// and done again one id per transaction, so one bad pathway is logged and skipped alone.
+    /// Returns how many ids were done, the sum of what `work` returned for them, and how many failed.
+    private func inChunks(
+        _ ids: [UUID], what: String, _ work: @escaping @Sendable (UUID, any Database) async throws -> Int
+    ) async -> (done: Int, sum: Int, failed: Int) {
+        var done = 0, sum = 0, failed = 0
+        for start in stride(from: 0, to: ids.count, by: Self.chunkSize) {
+            let chunk = Array(ids[start ..< min(start + Self.chunkSize, ids.count)])
+            do {
+                let values = try await app.write(context: .system) { db, _ in
+                    var values: [Int] = []
+                    for id in chunk { values.append(try await work(id, db)) }
+                    return values
+                }
+                done += values.count
+                sum += values.reduce(0, +)
+                continue
+            } catch {
+                if chunk.count == 1 {
+                    failed += 1
+                    app.logger.error("Den daglige jobben kunne ikke \(what) \(chunk[0]): \(String(describing: error))")
+                    continue
+                }
+            }
+            for id in chunk {
+                do {
+                    sum += try await app.write(context: .system) { db, _ in try await work(id, db) }
+                    done += 1
+                } catch {
+                    failed += 1
+                    app.logger.error("Den daglige jobben kunne ikke \(what) \(id): \(String(describing: error))")
+                }
+            }
+        }
+        return (done, sum, failed)
+    }
+
     /// The pathways whose `alerts_check_at` has passed (optionally one office's): their alerts are
     /// evaluated again, one short transaction each. Returns how many were done and how many failed.
     func refreshDueAlerts(now: Date, batchSize: Int = 200, officeID: UUID? = nil, skipping: Set<UUID> = []) async throws -> (done: Int, failed: Int) {
@@ -101,20 +149,15 @@ extension PathwayDailyJob {
                 """).all(decoding: Due.self).map(\.pathway_id).filter { !seen.contains($0) }
             if due.isEmpty { break }
             seen.formUnion(due)
-            for pathwayID in due {
-                do {
-                    try await app.write(context: .system) { db, _ in
-                        try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
-                        guard let pathway = try await Pathway.find(pathwayID, on: db),
-                              let record = try await MethodModelRecord.find(pathway.$methodModel.id, on: db) else { return }
-                        try await AlertStore.refresh(pathwayID: pathwayID, model: try app.samskap.methodModels.model(record), on: db, now: now)
-                    }
-                    done += 1
-                } catch {
-                    failed += 1
-                    app.logger.error("Den daglige jobben kunne ikke oppdatere varslene i forløp \(pathwayID): \(String(describing: error))")
-                }
+            let outcome = await inChunks(due, what: "oppdatere varslene i forløp") { pathwayID, db in
+                try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
+                guard let pathway = try await Pathway.find(pathwayID, on: db),
+                      let record = try await MethodModelRecord.find(pathway.$methodModel.id, on: db) else { return 0 }
+                try await AlertStore.refresh(pathwayID: pathwayID, model: try app.samskap.methodModels.model(record), on: db, now: now)
+                return 0
             }
+            done += outcome.done
+            failed += outcome.failed
         }
         return (done, failed)
     }
