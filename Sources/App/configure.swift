@@ -82,6 +82,7 @@ enum Migrations {
         M0009_CreateFollowUp(),
         M0010_CreateWorkspace(),
         M0011_CreateReflection(),
+        M0012_AddScaleIndexes(),
     ]
 
     static func register(on app: Application) {

@@ -61,11 +61,14 @@ enum PortfolioFilter: Hashable, Sendable {
             // An open action item that is due, an open "trenger oppfølging" alert that is not snoozed,
             // or an overdue quality criterion in an active pathway (a paused one has been put on hold
             // on purpose; its misses still count on the quality page).
+            // The criteria test is nested under the candidate's pathways so the database walks from the
+            // candidate: as a join, SQLite chose the criteria's state index and read every overdue row
+            // in the country once per candidate (610 ms for an office overview at office scale, 11 ms nested).
             return """
                 (EXISTS (SELECT 1 FROM action_items a WHERE a.candidate_id = c.id AND a.resolved_at IS NULL AND a.due_at <= \(bind: now)) \
                 OR \(AlertStore.openPredicate(now: now)) \
-                OR EXISTS (SELECT 1 FROM pathways p JOIN pathway_criteria pc ON pc.pathway_id = p.id \
-                WHERE p.candidate_id = c.id AND p.status = \(bind: Pathway.Status.active.rawValue) AND \(PathwayCriteriaStore.needsActionPredicate(now: now))))
+                OR EXISTS (SELECT 1 FROM pathways p WHERE p.candidate_id = c.id AND p.status = \(bind: Pathway.Status.active.rawValue) \
+                AND EXISTS (SELECT 1 FROM pathway_criteria pc WHERE pc.pathway_id = p.id AND \(PathwayCriteriaStore.needsActionPredicate(now: now)))))
                 """
         case .noRecentContact: return "(c.last_contact_at IS NULL OR c.last_contact_at < \(bind: since))"
         case .new: return "c.created_at >= \(bind: since)"
