@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "samskap", targets: ["samskap"]),
+        .executable(name: "samskap-bench", targets: ["samskap-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -35,6 +36,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "samskap",
+            dependencies: [.target(name: "App")]
+        ),
+        .executableTarget(
+            name: "samskap-bench",
             dependencies: [.target(name: "App")]
         ),
         .testTarget(

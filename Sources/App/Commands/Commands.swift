@@ -48,11 +48,27 @@ struct MigrateCommand: AsyncCommand {
 }
 
 struct DemoCommand: AsyncCommand {
-    struct Signature: CommandSignature {}
-    var help: String { "Legger inn demodata (kun i en database uten ekte brukere). Kan kjøres flere ganger." }
+    struct Signature: CommandSignature {
+        @Option(name: "scale", help: "Syntetiske data i stort omfang: office (ett kontor), county (20 kontorer) eller national (300 kontorer)") var scale: String?
+        @Option(name: "seed", help: "Frø for tilfeldige data (standard 1); samme frø og dato gir samme data") var seed: String?
+        @Option(name: "anchor", help: "Dagen dataene regnes fra, ÅÅÅÅ-MM-DD (standard: dagens dato, UTC)") var anchor: String?
+    }
+    var help: String { "Legger inn demodata (kun i en database uten ekte brukere). Kan kjøres flere ganger. Med --scale: store mengder syntetiske data i en tom database." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
+        if let scaleName = signature.scale {
+            do {
+                guard let scale = ScaleSpec.Scale(rawValue: scaleName) else { throw ScaleError.badScale(scaleName) }
+                guard let seed = UInt64(signature.seed ?? "1") else { throw CommandFailure("Ugyldig frø «\(signature.seed ?? "")»; bruk et heltall, for eksempel --seed 2.") }
+                guard let anchor = ScaleGenerator.anchorDay(signature.anchor) else { throw ScaleError.badAnchor(signature.anchor ?? "") }
+                let summary = try await ScaleGenerator(app: app, spec: .named(scale), seed: seed, anchor: anchor).run()
+                context.console.print(ScaleGenerator.describe(summary, scale: scale.rawValue, databaseName: app.samskap.config.database.kindName))
+            } catch let error as ScaleError {
+                throw CommandFailure(error.description)
+            }
+            return
+        }
         do {
             let result = try await DemoSeeder(app: app).run()
             context.console.print(DemoSeeder.describe(result, databaseName: app.samskap.config.database.kindName))
