@@ -48,6 +48,28 @@ struct CandidateDTO: Content {
         self.needsAction = needsAction
         createdAt = candidate.createdAt
     }
+
+    /// From a portfolio row; the same fields as from the model.
+    init(_ row: PortfolioQuery.Row, officeEnhet: String, counselor: CounselorDTO) throws {
+        guard let innsatsgruppe = Innsatsgruppe(rawValue: row.innsatsgruppe), let mainBenefit = MainBenefit(rawValue: row.main_benefit) else {
+            throw Abort(.internalServerError, reason: "candidate \(row.id) has an unknown innsatsgruppe or main benefit")
+        }
+        id = row.id
+        fnrMasked = NationalID.mask(row.fnr)
+        name = "\(row.first_name) \(row.last_name)"
+        firstName = row.first_name
+        lastName = row.last_name
+        self.officeEnhet = officeEnhet
+        self.counselor = counselor
+        self.innsatsgruppe = innsatsgruppe
+        self.mainBenefit = mainBenefit
+        hybrid = row.is_hybrid
+        hybridSince = row.hybrid_since.map(DisplayDate.dayInput)
+        lastContactAt = row.last_contact_at
+        nextMeetingAt = row.next_meeting_at
+        needsAction = row.needs_action == 1
+        createdAt = row.created_at
+    }
 }
 
 /// The profile part of a candidate's record. Strengths come before challenges, as on the page.

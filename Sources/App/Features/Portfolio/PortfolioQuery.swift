@@ -119,6 +119,7 @@ struct PortfolioQuery: Sendable {
         var innsatsgruppe: String
         var main_benefit: String
         var is_hybrid: Bool
+        var hybrid_since: Date?
         var last_contact_at: Date?
         var next_meeting_at: Date?
         var created_at: Date
@@ -165,7 +166,7 @@ struct PortfolioQuery: Sendable {
         let offset = (max(page, 1) - 1) * Self.pageSize
         let query: SQLQueryString = """
             SELECT c.id, c.fnr, c.first_name, c.last_name, c.municipality, c.innsatsgruppe, c.main_benefit, c.is_hybrid,
-                   c.last_contact_at, c.next_meeting_at, c.created_at,
+                   c.hybrid_since, c.last_contact_at, c.next_meeting_at, c.created_at,
                    CASE WHEN \(PortfolioFilter.needsAction.predicate(now: now)) THEN 1 ELSE 0 END AS needs_action
             FROM candidates c
             WHERE \(base) AND \(filter.predicate(now: now))
