@@ -22,6 +22,8 @@ struct BenchOptions {
     /// The generated data's anchor day, this many days before today, so the daily job finds a
     /// day's passed deadlines (0: today, nothing is due yet).
     var anchorDaysAgo = 1
+    /// Leave out the daily job (its time is then reported as not measured).
+    var skipDaily = false
 }
 
 /// One database's run: generate, daily job, serve, discover, every scenario at each concurrency.
@@ -104,12 +106,18 @@ final class BenchRunner {
             log("Bruker eksisterende database (--reuse-db).")
         }
 
-        log("Kjører den daglige jobben over alle aktive forløp (samskap daily --alle) …")
-        let daily = try samskapCommand(["daily", "--alle"], url: url)
-        guard daily.status == 0 else { throw BenchFailure("samskap daily feilet:\n\(daily.stderr)\(daily.stdout)") }
-        let dailyText = daily.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
-        let dailyJob = BenchReport.DailyJob(seconds: daily.seconds, pathwaysEvaluated: Self.leadingNumber(dailyText), output: dailyText)
-        log(String(format: "Daglig jobb: %.2f s — %@", daily.seconds, dailyText))
+        let dailyJob: BenchReport.DailyJob?
+        if options.skipDaily {
+            dailyJob = nil
+            log("Hopper over den daglige jobben (--skip-daily).")
+        } else {
+            log("Kjører den daglige jobben over alle aktive forløp (samskap daily --alle) …")
+            let daily = try samskapCommand(["daily", "--alle"], url: url)
+            guard daily.status == 0 else { throw BenchFailure("samskap daily feilet:\n\(daily.stderr)\(daily.stdout)") }
+            let dailyText = daily.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
+            dailyJob = BenchReport.DailyJob(seconds: daily.seconds, pathwaysEvaluated: Self.leadingNumber(dailyText), output: dailyText)
+            log(String(format: "Daglig jobb: %.2f s — %@", daily.seconds, dailyText))
+        }
 
         let counselorToken = try token(for: options.counselor, url: url)
         _ = try token(for: options.leader, url: url)
@@ -255,7 +263,8 @@ final class BenchRunner {
                 results.append(try wrk("agreement-approve", "Agreement approval", "POST /api/v1/agreements/{id}/approve",
                                        .pool(poolFile: pool.file, pathFormat: "/api/v1/agreements/%s/approve", body: #"{"party":"veileder"}"#),
                                        headers: json, concurrency: concurrency, poolSize: pool.count,
-                                       note: "each agreement in a prepared pool approved once by the counselor; a thread stops when its share is used"))
+                                       note: "each agreement in a prepared pool approved once by the counselor; a thread stops when its share is used; no warm-up (it would use up the pool)",
+                                       warm: false))
             }
         }
 

@@ -24,6 +24,8 @@ Bruk: samskap-bench [valg]
   --concurrency 1,32               samtidige forbindelser (standard 1,32; --smoke: 1,4)
   --anchor-days-ago N              dataene lages som om i dag var N dager siden (standard 1), så den daglige jobben har frister å vurdere
   --port PORT                      serverens port (standard 18080)
+  --password PASSORD               demobrukernes passord (standard benkens eget; for --reuse-db på en database laget med et annet)
+  --skip-daily                     mål ikke den daglige jobben
 """
 
 func parseOptions(_ arguments: [String]) throws -> BenchOptions {
@@ -64,6 +66,10 @@ func parseOptions(_ arguments: [String]) throws -> BenchOptions {
         case "--anchor-days-ago":
             guard let days = Int(try value(argument)), (0...365).contains(days) else { throw BenchFailure("--anchor-days-ago må være mellom 0 og 365.") }
             options.anchorDaysAgo = days
+        case "--password":
+            options.password = try value(argument)
+        case "--skip-daily":
+            options.skipDaily = true
         case "--port":
             guard let port = Int(try value(argument)), (1024...65_535).contains(port) else { throw BenchFailure("--port må være mellom 1024 og 65535.") }
             options.port = port
