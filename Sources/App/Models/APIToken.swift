@@ -15,6 +15,8 @@ public final class APIToken: Model, @unchecked Sendable {
     @OptionalField(key: "last_used_at") public var lastUsedAt: Date?
     @OptionalField(key: "revoked_at") public var revokedAt: Date?
 
+    public var properties: [any AnyProperty] { [$id, $user, $label, $tokenHash, $prefix, $createdAt, $lastUsedAt, $revokedAt] }
+
     public init() {}
 
     public init(userID: UUID, label: String, tokenHash: String, prefix: String, now: Date) {

@@ -23,6 +23,11 @@ public final class Agreement: Model, @unchecked Sendable {
     @OptionalField(key: "events_due_at") public var eventsDueAt: Date?
     @Field(key: "is_demo") public var isDemo: Bool
 
+    public var properties: [any AnyProperty] {
+        [$id, $office, $pathway, $candidate, $employer, $type, $currentVersion, $createdAt, $createdBy, $updatedAt,
+         $annulledOn, $annulReason, $annulNote, $annulledBy, $eventsDueAt, $isDemo]
+    }
+
     public init() {}
 }
 
@@ -49,6 +54,12 @@ public final class AgreementVersion: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
     @Parent(key: "created_by") public var createdBy: User
     @OptionalField(key: "fully_approved_at") public var fullyApprovedAt: Date?
+
+    public var properties: [any AnyProperty] {
+        [$id, $agreement, $version, $startDate, $endDate, $goalsJSON, $tasks, $followUp, $navContact, $workplaceContact,
+         $wageSubsidyPercent, $mentor, $hundredthHours, $wageInOre, $isExtension, $changeNote, $createdAt, $createdBy,
+         $fullyApprovedAt]
+    }
 
     public init() {}
 
@@ -89,6 +100,10 @@ public final class AgreementApproval: Model, @unchecked Sendable {
     @Parent(key: "approved_by") public var approvedBy: User
     @OptionalField(key: "withdrawn_at") public var withdrawnAt: Date?
     @OptionalField(key: "withdrawn_reason") public var withdrawnReason: String?
+
+    public var properties: [any AnyProperty] {
+        [$id, $agreement, $version, $party, $approvedAt, $approvedBy, $withdrawnAt, $withdrawnReason]
+    }
 
     public init() {}
 }

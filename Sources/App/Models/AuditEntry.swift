@@ -23,5 +23,10 @@ public final class AuditEntry: Model, @unchecked Sendable {
     @Field(key: "prev_hash") public var prevHash: String
     @Field(key: "hash") public var hash: String
 
+    public var properties: [any AnyProperty] {
+        [$id, $occurredAt, $actorUserID, $actorUsername, $action, $objectType, $objectID, $officeID, $outcome, $requestID,
+         $detail, $prevHash, $hash]
+    }
+
     public init() {}
 }

@@ -39,6 +39,15 @@ public final class Candidate: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
     @OptionalField(key: "updated_at") public var updatedAt: Date?
 
+    /// Every model lists its wrappers by hand instead of FluentKit finding them by reflection for each
+    /// row (docs/ARCHITECTURE.md); `ModelPropertiesTests` checks each list.
+    public var properties: [any AnyProperty] {
+        [$id, $office, $counselor, $fnr, $firstName, $lastName, $searchKey, $phone, $email, $municipality, $innsatsgruppe,
+         $mainBenefit, $wishes, $wishedWork, $strengths, $challenges, $supportNeeds, $education, $workExperience,
+         $norwegianLevel, $isHybrid, $hybridSince, $lastContactAt, $nextMeetingAt, $counselorChanges, $isDemo, $createdAt,
+         $updatedAt]
+    }
+
     public init() {}
 
     public var fullName: String { "\(firstName) \(lastName)" }
@@ -61,6 +70,11 @@ public final class CandidateConsent: Model, @unchecked Sendable {
     @Field(key: "recorded_at") public var recordedAt: Date
     @OptionalField(key: "withdrawn_at") public var withdrawnAt: Date?
     @OptionalParent(key: "withdrawn_by") public var withdrawnBy: User?
+
+    public var properties: [any AnyProperty] {
+        [$id, $candidate, $item, $party, $givenOn, $expiresOn, $form, $note, $recordedBy, $recordedAt, $withdrawnAt,
+         $withdrawnBy]
+    }
 
     public init() {}
 
@@ -87,6 +101,11 @@ public final class CounselorAssignment: Model, @unchecked Sendable {
     /// When the new counselor first opened the candidate after the handover.
     @OptionalField(key: "seen_at") public var seenAt: Date?
 
+    public var properties: [any AnyProperty] {
+        [$id, $candidate, $fromCounselor, $toCounselor, $changedAt, $changedBy, $situation, $agreements, $mentor,
+         $nextMeeting, $promised, $seenAt]
+    }
+
     public init() {}
 }
 
@@ -101,6 +120,8 @@ public final class HybridPeriod: Model, @unchecked Sendable {
     @Field(key: "reason") public var reason: String
     @OptionalField(key: "ended_on") public var endedOn: Date?
     @OptionalField(key: "end_reason") public var endReason: String?
+
+    public var properties: [any AnyProperty] { [$id, $candidate, $counselor, $startedOn, $reason, $endedOn, $endReason] }
 
     public init() {}
 }
@@ -117,6 +138,8 @@ public final class ActionItem: Model, @unchecked Sendable {
     @Field(key: "due_at") public var dueAt: Date
     @OptionalField(key: "resolved_at") public var resolvedAt: Date?
     @Field(key: "created_at") public var createdAt: Date
+
+    public var properties: [any AnyProperty] { [$id, $candidate, $kind, $title, $dueAt, $resolvedAt, $createdAt] }
 
     public init() {}
 }
@@ -135,6 +158,10 @@ public final class CandidateAccessRequest: Model, @unchecked Sendable {
     @OptionalField(key: "approved") public var approved: Bool?
     @OptionalField(key: "response") public var response: String?
 
+    public var properties: [any AnyProperty] {
+        [$id, $candidate, $requester, $reason, $createdAt, $decidedAt, $decidedBy, $approved, $response]
+    }
+
     public init() {}
 }
 
@@ -151,6 +178,8 @@ public final class CandidateAccessGrant: Model, @unchecked Sendable {
     @Field(key: "expires_at") public var expiresAt: Date
     /// Grants from an approved request across offices let the person read, not change.
     @Field(key: "read_only") public var readOnly: Bool
+
+    public var properties: [any AnyProperty] { [$id, $candidate, $user, $reason, $grantedAt, $expiresAt, $readOnly] }
 
     public init() {}
 }

@@ -23,6 +23,11 @@ public final class Employer: Model, @unchecked Sendable {
     @OptionalParent(key: "created_by") public var createdBy: User?
     @OptionalField(key: "updated_at") public var updatedAt: Date?
 
+    public var properties: [any AnyProperty] {
+        [$id, $office, $name, $nameKey, $orgnr, $industry, $size, $address, $municipality, $owner, $cooperationStatus,
+         $isDemo, $createdAt, $createdBy, $updatedAt]
+    }
+
     public init() {}
 
     /// The key that makes a name unique within an office: letter case, æøå spelling and spacing aside.
@@ -46,6 +51,10 @@ public final class EmployerContact: Model, @unchecked Sendable {
     @OptionalField(key: "removed_at") public var removedAt: Date?
     @OptionalParent(key: "removed_by") public var removedBy: User?
 
+    public var properties: [any AnyProperty] {
+        [$id, $employer, $name, $role, $phone, $email, $createdAt, $createdBy, $removedAt, $removedBy]
+    }
+
     public init() {}
 }
 
@@ -62,6 +71,8 @@ public final class EmployerStatusChange: Model, @unchecked Sendable {
     @Field(key: "recorded_at") public var recordedAt: Date
     @Parent(key: "recorded_by") public var recordedBy: User
 
+    public var properties: [any AnyProperty] { [$id, $employer, $fromStatus, $toStatus, $changedOn, $reason, $recordedAt, $recordedBy] }
+
     public init() {}
 }
 
@@ -74,6 +85,8 @@ public final class EmployerNote: Model, @unchecked Sendable {
     @Field(key: "text") public var text: String
     @Field(key: "written_at") public var writtenAt: Date
     @Parent(key: "written_by") public var writtenBy: User
+
+    public var properties: [any AnyProperty] { [$id, $employer, $text, $writtenAt, $writtenBy] }
 
     public init() {}
 }
@@ -92,6 +105,10 @@ public final class EmployerVisit: Model, @unchecked Sendable {
     @OptionalField(key: "notes") public var notes: String?
     @Field(key: "recorded_at") public var recordedAt: Date
     @Parent(key: "recorded_by") public var recordedBy: User
+
+    public var properties: [any AnyProperty] {
+        [$id, $employer, $visitedOn, $visitors, $purpose, $pathway, $event, $notes, $recordedAt, $recordedBy]
+    }
 
     public init() {}
 }
@@ -114,6 +131,11 @@ public final class JobAnalysis: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
     @Parent(key: "created_by") public var createdBy: User
     @OptionalField(key: "updated_at") public var updatedAt: Date?
+
+    public var properties: [any AnyProperty] {
+        [$id, $employer, $role, $tasks, $physicalDemands, $socialDemands, $languageRequirement, $hoursPerWeek,
+         $psychosocialEnvironment, $trainingRoutines, $adaptationPossibilities, $createdAt, $createdBy, $updatedAt]
+    }
 
     public init() {}
 
@@ -155,6 +177,10 @@ public final class EmployerApproach: Model, @unchecked Sendable {
     @Parent(key: "event_id") public var event: PathwayEvent
     @Field(key: "recorded_at") public var recordedAt: Date
     @Parent(key: "recorded_by") public var recordedBy: User
+
+    public var properties: [any AnyProperty] {
+        [$id, $pathway, $employer, $occurredOn, $channel, $withCandidate, $outcome, $note, $event, $recordedAt, $recordedBy]
+    }
 
     public init() {}
 }

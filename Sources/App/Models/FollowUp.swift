@@ -21,6 +21,11 @@ public final class Contact: Model, @unchecked Sendable {
     @Field(key: "recorded_at") public var recordedAt: Date
     @Parent(key: "recorded_by") public var recordedBy: User
 
+    public var properties: [any AnyProperty] {
+        [$id, $pathway, $candidate, $office, $occurredAt, $channel, $withWhom, $withName, $durationMinutes, $note,
+         $nextStep, $forCandidate, $eventID, $recordedAt, $recordedBy]
+    }
+
     public init() {}
 }
 
@@ -51,6 +56,12 @@ public final class Meeting: Model, @unchecked Sendable {
     @Parent(key: "created_by") public var createdBy: User
     @Field(key: "updated_at") public var updatedAt: Date
 
+    public var properties: [any AnyProperty] {
+        [$id, $pathway, $candidate, $office, $type, $startsAt, $durationMinutes, $place, $participantsJSON, $agenda,
+         $minutes, $minutesForCandidate, $minutesAt, $minutesBy, $eventID, $cancelledAt, $cancelReason, $cancelledBy,
+         $sequence, $createdAt, $createdBy, $updatedAt]
+    }
+
     public init() {}
 
     var endsAt: Date { startsAt.addingTimeInterval(Double(durationMinutes) * 60) }
@@ -78,6 +89,8 @@ public final class CalendarFeed: Model, @unchecked Sendable {
     @OptionalField(key: "revoked_at") public var revokedAt: Date?
     @OptionalField(key: "last_used_at") public var lastUsedAt: Date?
 
+    public var properties: [any AnyProperty] { [$id, $user, $tokenHash, $createdAt, $revokedAt, $lastUsedAt] }
+
     public init() {}
 }
 
@@ -97,6 +110,10 @@ public final class TrainingGoal: Model, @unchecked Sendable {
     @Parent(key: "created_by") public var createdBy: User
     @Field(key: "updated_at") public var updatedAt: Date
 
+    public var properties: [any AnyProperty] {
+        [$id, $agreement, $pathway, $plan, $title, $targetDate, $status, $responsible, $createdAt, $createdBy, $updatedAt]
+    }
+
     public init() {}
 }
 
@@ -112,6 +129,8 @@ public final class TrainingGoalNote: Model, @unchecked Sendable {
     @Field(key: "written_at") public var writtenAt: Date
     @Parent(key: "written_by") public var writtenBy: User
 
+    public var properties: [any AnyProperty] { [$id, $goal, $text, $fromStatus, $toStatus, $writtenAt, $writtenBy] }
+
     public init() {}
 }
 
@@ -125,6 +144,8 @@ public final class LanguagePlan: Model, @unchecked Sendable {
     @Field(key: "deadline") public var deadline: Date
     @Field(key: "updated_at") public var updatedAt: Date
     @Parent(key: "updated_by") public var updatedBy: User
+
+    public var properties: [any AnyProperty] { [$id, $agreement, $finalGoal, $deadline, $updatedAt, $updatedBy] }
 
     public init() {}
 }
@@ -140,6 +161,8 @@ public final class LanguageObservation: Model, @unchecked Sendable {
     @OptionalField(key: "note") public var note: String?
     @Field(key: "recorded_at") public var recordedAt: Date
     @Parent(key: "recorded_by") public var recordedBy: User
+
+    public var properties: [any AnyProperty] { [$id, $agreement, $observedOn, $itemsJSON, $note, $recordedAt, $recordedBy] }
 
     public init() {}
 
@@ -177,6 +200,11 @@ public final class Alert: Model, @unchecked Sendable {
     @OptionalParent(key: "snoozed_by") public var snoozedBy: User?
     @OptionalField(key: "snoozed_at") public var snoozedAt: Date?
 
+    public var properties: [any AnyProperty] {
+        [$id, $pathway, $candidate, $office, $kind, $subject, $since, $reasonArgsJSON, $openedAt, $resolvedAt,
+         $snoozedUntil, $snoozeReason, $snoozedBy, $snoozedAt]
+    }
+
     public init() {}
 
     var reasonArgs: [String] {
@@ -197,6 +225,8 @@ public final class PlainLanguageTerm: Model, @unchecked Sendable {
     @Field(key: "suggestion") public var suggestion: String
     @Field(key: "created_at") public var createdAt: Date
     @OptionalParent(key: "created_by") public var createdBy: User?
+
+    public var properties: [any AnyProperty] { [$id, $office, $term, $suggestion, $createdAt, $createdBy] }
 
     public init() {}
 }

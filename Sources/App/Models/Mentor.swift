@@ -16,6 +16,10 @@ public final class Mentor: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
     @OptionalParent(key: "created_by") public var createdBy: User?
 
+    public var properties: [any AnyProperty] {
+        [$id, $office, $employer, $name, $position, $phone, $email, $isDemo, $createdAt, $createdBy]
+    }
+
     public init() {}
 }
 
@@ -32,6 +36,8 @@ public final class PathwayMentor: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
     @Parent(key: "created_by") public var createdBy: User
     @OptionalParent(key: "ended_by") public var endedBy: User?
+
+    public var properties: [any AnyProperty] { [$id, $pathway, $mentor, $fromDate, $toDate, $endReason, $createdAt, $createdBy, $endedBy] }
 
     public init() {}
 }

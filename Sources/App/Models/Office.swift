@@ -20,6 +20,11 @@ public final class Office: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
+    public var properties: [any AnyProperty] {
+        [$id, $enhetNumber, $name, $isDemo, $hybridMin, $hybridMax, $noContactAlertDays, $plainLanguageCustom, $createdAt,
+         $updatedAt]
+    }
+
     public init() {}
 
     public init(id: UUID? = nil, enhetNumber: String, name: String, isDemo: Bool = false) {

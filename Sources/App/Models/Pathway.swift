@@ -41,6 +41,11 @@ public final class Pathway: Model, @unchecked Sendable {
     /// When a time-based alert condition of this pathway turns next (`AlertStore`).
     @OptionalField(key: "alerts_check_at") public var alertsCheckAt: Date?
 
+    public var properties: [any AnyProperty] {
+        [$id, $candidate, $office, $counselor, $methodModel, $currentStep, $status, $referralDate, $referrer, $outcome,
+         $outcomeReason, $createdAt, $createdBy, $closedAt, $updatedAt, $wishedIndustriesText, $alertsCheckAt]
+    }
+
     public init() {}
 
     var wishedIndustries: [Industry] {
@@ -66,6 +71,11 @@ public final class PathwayEvent: Model, @unchecked Sendable {
     @OptionalParent(key: "withdrawn_by") public var withdrawnBy: User?
     @OptionalField(key: "withdrawn_reason") public var withdrawnReason: String?
 
+    public var properties: [any AnyProperty] {
+        [$id, $pathway, $type, $occurredAt, $recordedAt, $recordedBy, $employer, $agreementID, $note, $withdrawnAt,
+         $withdrawnBy, $withdrawnReason]
+    }
+
     public init() {}
 
     var ruleEvent: RuleEvent {
@@ -90,6 +100,8 @@ public final class PathwayTransition: Model, @unchecked Sendable {
     @OptionalField(key: "reason") public var reason: String?
     @Parent(key: "by_user") public var byUser: User
 
+    public var properties: [any AnyProperty] { [$id, $pathway, $kind, $fromStep, $toStep, $at, $reason, $byUser] }
+
     public init() {}
 }
 
@@ -109,6 +121,10 @@ public final class MethodModelRecord: Model, @unchecked Sendable {
     @Field(key: "file_name") public var fileName: String
     @Field(key: "loaded_at") public var loadedAt: Date
     @OptionalParent(key: "loaded_by") public var loadedBy: User?
+
+    public var properties: [any AnyProperty] {
+        [$id, $key, $version, $owner, $office, $name, $sourceText, $sha256, $fileName, $loadedAt, $loadedBy]
+    }
 
     public init() {}
 }

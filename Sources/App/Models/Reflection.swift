@@ -17,6 +17,10 @@ public final class ReflectionGroup: Model, @unchecked Sendable {
     @Parent(key: "created_by") public var createdBy: User
     @OptionalField(key: "archived_at") public var archivedAt: Date?
 
+    public var properties: [any AnyProperty] {
+        [$id, $office, $name, $kind, $rhythmWeeks, $groupDescription, $createdAt, $createdBy, $archivedAt]
+    }
+
     public init() {}
 }
 
@@ -29,6 +33,8 @@ public final class ReflectionGroupMember: Model, @unchecked Sendable {
     @Field(key: "added_at") public var addedAt: Date
     @Parent(key: "added_by") public var addedBy: User
     @OptionalField(key: "removed_at") public var removedAt: Date?
+
+    public var properties: [any AnyProperty] { [$id, $group, $user, $addedAt, $addedBy, $removedAt] }
 
     public init() {}
 }
@@ -50,6 +56,11 @@ public final class LearningNote: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "updated_at") public var updatedAt: Date
     @OptionalField(key: "deleted_at") public var deletedAt: Date?
+
+    public var properties: [any AnyProperty] {
+        [$id, $office, $author, $pathway, $done, $learned, $worthKeeping, $group, $sharedAt, $createdAt, $updatedAt,
+         $deletedAt]
+    }
 
     public init() {}
 }
@@ -76,6 +87,11 @@ public final class CasePresentation: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "updated_at") public var updatedAt: Date
 
+    public var properties: [any AnyProperty] {
+        [$id, $office, $author, $pathway, $ageBand, $innsatsgruppe, $step, $durationWeeks, $challenges, $tried, $criteria,
+         $question, $sharedAt, $createdAt, $updatedAt]
+    }
+
     public init() {}
 }
 
@@ -95,6 +111,10 @@ public final class ReflectionSession: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
     @Parent(key: "created_by") public var createdBy: User
 
+    public var properties: [any AnyProperty] {
+        [$id, $office, $group, $startsAt, $place, $summary, $heldAt, $cancelledAt, $createdAt, $createdBy]
+    }
+
     public init() {}
 }
 
@@ -112,6 +132,10 @@ public final class ReflectionAgendaItem: Model, @unchecked Sendable {
     @Parent(key: "created_by") public var createdBy: User
     @Field(key: "updated_at") public var updatedAt: Date
 
+    public var properties: [any AnyProperty] {
+        [$id, $session, $position, $kind, $title, $notes, $casePresentation, $createdAt, $createdBy, $updatedAt]
+    }
+
     public init() {}
 }
 
@@ -124,6 +148,8 @@ public final class ReflectionAttendance: Model, @unchecked Sendable {
     @Field(key: "attended") public var attended: Bool
     @Field(key: "recorded_at") public var recordedAt: Date
     @Parent(key: "recorded_by") public var recordedBy: User
+
+    public var properties: [any AnyProperty] { [$id, $session, $user, $attended, $recordedAt, $recordedBy] }
 
     public init() {}
 }
@@ -142,6 +168,8 @@ public final class ReflectionThemeTag: Model, @unchecked Sendable {
     @Field(key: "is_free") public var isFree: Bool
     /// The day the theme was discussed (the session's day, or the note's), for themes over time.
     @Field(key: "tagged_on") public var taggedOn: Date
+
+    public var properties: [any AnyProperty] { [$id, $office, $session, $agendaItem, $learningNote, $theme, $isFree, $taggedOn] }
 
     public init() {}
 }
@@ -162,6 +190,10 @@ public final class ReflectionAction: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
     @Parent(key: "created_by") public var createdBy: User
 
+    public var properties: [any AnyProperty] {
+        [$id, $office, $session, $agendaItem, $title, $owner, $dueOn, $doneAt, $doneBy, $createdAt, $createdBy]
+    }
+
     public init() {}
 }
 
@@ -177,6 +209,8 @@ public final class ReflectionNote: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
     @Parent(key: "created_by") public var createdBy: User
 
+    public var properties: [any AnyProperty] { [$id, $office, $period, $title, $currentVersion, $createdAt, $createdBy] }
+
     public init() {}
 }
 
@@ -187,6 +221,8 @@ public final class ReflectionNoteParticipant: Model, @unchecked Sendable {
     @Parent(key: "note_id") public var note: ReflectionNote
     @Parent(key: "user_id") public var user: User
     @Field(key: "added_at") public var addedAt: Date
+
+    public var properties: [any AnyProperty] { [$id, $note, $user, $addedAt] }
 
     public init() {}
 }
@@ -203,6 +239,8 @@ public final class ReflectionNoteVersion: Model, @unchecked Sendable {
     @Field(key: "written_at") public var writtenAt: Date
     @Parent(key: "written_by") public var writtenBy: User
 
+    public var properties: [any AnyProperty] { [$id, $note, $version, $body, $changeSummary, $writtenAt, $writtenBy] }
+
     public init() {}
 }
 
@@ -215,6 +253,8 @@ public final class ReflectionNoteSignoff: Model, @unchecked Sendable {
     @Field(key: "version") public var version: Int
     @Parent(key: "user_id") public var user: User
     @Field(key: "signed_at") public var signedAt: Date
+
+    public var properties: [any AnyProperty] { [$id, $note, $version, $user, $signedAt] }
 
     public init() {}
 }
@@ -230,6 +270,8 @@ public final class PremiseCheck: Model, @unchecked Sendable {
     @Parent(key: "opened_by") public var openedBy: User
     @OptionalField(key: "closed_at") public var closedAt: Date?
 
+    public var properties: [any AnyProperty] { [$id, $office, $period, $openedAt, $openedBy, $closedAt] }
+
     public init() {}
 }
 
@@ -244,6 +286,8 @@ public final class PremiseAnswer: Model, @unchecked Sendable {
     @Field(key: "score") public var score: Int
     @OptionalField(key: "comment") public var comment: String?
     @Field(key: "answered_at") public var answeredAt: Date
+
+    public var properties: [any AnyProperty] { [$id, $check, $user, $premise, $score, $comment, $answeredAt] }
 
     public init() {}
 }
@@ -261,6 +305,8 @@ public final class PathwayResource: Model, @unchecked Sendable {
     @OptionalField(key: "ended_on") public var endedOn: Date?
     @Field(key: "recorded_at") public var recordedAt: Date
     @Parent(key: "recorded_by") public var recordedBy: User
+
+    public var properties: [any AnyProperty] { [$id, $pathway, $office, $kind, $note, $startedOn, $endedOn, $recordedAt, $recordedBy] }
 
     public init() {}
 }

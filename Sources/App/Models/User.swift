@@ -30,6 +30,12 @@ public final class User: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
+    public var properties: [any AnyProperty] {
+        [$id, $username, $displayName, $searchKey, $office, $passwordHash, $mustChangePassword, $isActive, $isDemo,
+         $failedLoginCount, $lockedUntil, $locale, $lastLoginAt, $portfolioColumns, $phone, $roleRows, $createdAt,
+         $updatedAt]
+    }
+
     public init() {}
 
     public init(
@@ -61,6 +67,8 @@ public final class UserRole: Model, @unchecked Sendable {
     @ID(key: .id) public var id: UUID?
     @Parent(key: "user_id") public var user: User
     @Field(key: "role") public var role: String
+
+    public var properties: [any AnyProperty] { [$id, $user, $role] }
 
     public init() {}
 

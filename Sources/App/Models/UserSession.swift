@@ -14,6 +14,8 @@ public final class UserSession: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "last_seen_at") public var lastSeenAt: Date
 
+    public var properties: [any AnyProperty] { [$id, $tokenHash, $user, $csrfToken, $createdAt, $lastSeenAt] }
+
     public init() {}
 
     public init(tokenHash: String, userID: UUID, csrfToken: String, now: Date) {

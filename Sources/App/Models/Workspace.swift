@@ -16,6 +16,8 @@ public final class ExternalAccount: Model, @unchecked Sendable {
     @Field(key: "email") public var email: String
     @Field(key: "created_at") public var createdAt: Date
 
+    public var properties: [any AnyProperty] { [$id, $user, $role, $office, $employer, $mentor, $employerContact, $email, $createdAt] }
+
     public init() {}
 }
 
@@ -41,6 +43,11 @@ public final class Invitation: Model, @unchecked Sendable {
     @OptionalParent(key: "user_id") public var user: User?
     @OptionalField(key: "revoked_at") public var revokedAt: Date?
 
+    public var properties: [any AnyProperty] {
+        [$id, $office, $role, $employer, $mentor, $employerContact, $pathway, $agreement, $name, $email, $tokenHash,
+         $createdAt, $createdBy, $expiresAt, $usedAt, $user, $revokedAt]
+    }
+
     public init() {}
 }
 
@@ -52,6 +59,8 @@ public final class DeclarationAcceptance: Model, @unchecked Sendable {
     @Parent(key: "user_id") public var user: User
     @Field(key: "version") public var version: Int
     @Field(key: "accepted_at") public var acceptedAt: Date
+
+    public var properties: [any AnyProperty] { [$id, $user, $version, $acceptedAt] }
 
     public init() {}
 }
@@ -67,6 +76,8 @@ public final class LoginCode: Model, @unchecked Sendable {
     @Field(key: "expires_at") public var expiresAt: Date
     @OptionalField(key: "used_at") public var usedAt: Date?
     @Field(key: "attempts") public var attempts: Int
+
+    public var properties: [any AnyProperty] { [$id, $user, $codeHash, $createdAt, $expiresAt, $usedAt, $attempts] }
 
     public init() {}
 }
@@ -87,6 +98,10 @@ public final class MentorHours: Model, @unchecked Sendable {
     @Field(key: "recorded_at") public var recordedAt: Date
     @Parent(key: "recorded_by") public var recordedBy: User
 
+    public var properties: [any AnyProperty] {
+        [$id, $pathway, $agreement, $mentor, $workedOn, $hundredthHours, $activity, $eventID, $recordedAt, $recordedBy]
+    }
+
     public init() {}
 }
 
@@ -102,6 +117,8 @@ public final class MentorObservation: Model, @unchecked Sendable {
     @OptionalField(key: "event_id") public var eventID: UUID?
     @Field(key: "written_at") public var writtenAt: Date
     @Parent(key: "written_by") public var writtenBy: User
+
+    public var properties: [any AnyProperty] { [$id, $pathway, $mentor, $kind, $text, $eventID, $writtenAt, $writtenBy] }
 
     public init() {}
 }
@@ -124,6 +141,11 @@ public final class MentorAlarm: Model, @unchecked Sendable {
     @OptionalParent(key: "acknowledged_by") public var acknowledgedBy: User?
     @OptionalField(key: "response") public var response: String?
 
+    public var properties: [any AnyProperty] {
+        [$id, $pathway, $mentor, $reason, $text, $raisedAt, $raisedBy, $alertID, $eventID, $acknowledgedAt,
+         $acknowledgedBy, $response]
+    }
+
     public init() {}
 }
 
@@ -135,6 +157,8 @@ public final class MeetingConfirmation: Model, @unchecked Sendable {
     @Parent(key: "meeting_id") public var meeting: Meeting
     @Parent(key: "user_id") public var user: User
     @Field(key: "confirmed_at") public var confirmedAt: Date
+
+    public var properties: [any AnyProperty] { [$id, $meeting, $user, $confirmedAt] }
 
     public init() {}
 }
@@ -153,6 +177,10 @@ public final class WorkspaceMessage: Model, @unchecked Sendable {
     @Field(key: "text") public var text: String
     @Field(key: "sent_at") public var sentAt: Date
     @OptionalField(key: "read_at") public var readAt: Date?
+
+    public var properties: [any AnyProperty] {
+        [$id, $office, $employer, $pathway, $agreement, $fromUser, $toUser, $text, $sentAt, $readAt]
+    }
 
     public init() {}
 }
@@ -173,6 +201,10 @@ public final class Gathering: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
     @Parent(key: "created_by") public var createdBy: User
 
+    public var properties: [any AnyProperty] {
+        [$id, $office, $kind, $startsAt, $place, $theme, $summary, $summaryAt, $cancelledAt, $createdAt, $createdBy]
+    }
+
     public init() {}
 }
 
@@ -189,6 +221,10 @@ public final class GatheringInvitation: Model, @unchecked Sendable {
     @OptionalField(key: "answered_at") public var answeredAt: Date?
     @OptionalField(key: "attended") public var attended: Bool?
     @OptionalField(key: "attendance_recorded_at") public var attendanceRecordedAt: Date?
+
+    public var properties: [any AnyProperty] {
+        [$id, $gathering, $mentor, $invitedAt, $invitedBy, $answer, $answeredAt, $attended, $attendanceRecordedAt]
+    }
 
     public init() {}
 }
