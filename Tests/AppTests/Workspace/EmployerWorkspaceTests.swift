@@ -93,7 +93,7 @@ private enum EW {
         let pathway = try #require(try await Pathway.query(on: t.db).filter(\.$candidate.$id == candidateID).first())
         let candidate = try #require(try await Candidate.find(candidateID, on: t.db))
         let record = try #require(try await MethodModelRecord.find(pathway.$methodModel.id, on: t.db))
-        let opened = OpenedPathway(pathway: pathway, candidate: OpenedCandidate(candidate: candidate, level: .full), record: record,
+        let opened = OpenedPathway(pathway: pathway, candidate: OpenedCandidate(candidate: candidate, level: .full), recordID: try record.requireID(),
                                    model: try t.app.samskap.methodModels.model(record))
         let counselor = try await t.user("veileder1")
         let service = AgreementService(app: t.app, context: AuditContext(actorUserID: counselor.id, actorUsername: counselor.username, requestID: nil),

@@ -317,8 +317,8 @@ struct MentorWorkspaceTests {
             let pathwayID = try found.pathway.requireID()
             let counselorID = found.pathway.$counselor.id
             let opened = OpenedPathway(pathway: found.pathway, candidate: OpenedCandidate(candidate: found.candidate, level: .full),
-                                       record: try #require(try await MethodModelRecord.find(found.pathway.$methodModel.id, on: t.db)),
-                                       model: try t.app.samskap.methodModels.model(try #require(try await MethodModelRecord.find(found.pathway.$methodModel.id, on: t.db))))
+                                       recordID: found.pathway.$methodModel.id,
+                                       model: try #require(try await t.app.samskap.methodModels.model(id: found.pathway.$methodModel.id, on: t.db)))
             let meeting = try await FollowUpService(app: t.app, context: .cli, actorID: counselorID, now: t.clock.now())
                 .plan(opened, .init(type: .evaluation, startsAt: t.clock.now().addingTimeInterval(3 * 86_400), durationMinutes: 45, place: "Butikken",
                                     participants: [.init(role: .mentor, name: found.mentor.name), .init(role: .counselor, name: nil)], agenda: nil))

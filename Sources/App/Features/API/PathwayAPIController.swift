@@ -360,7 +360,7 @@ struct PathwayAPIController {
     }
 
     private func modelRef(_ opened: OpenedPathway) -> PathwayDTO.ModelRef {
-        .init(id: opened.record.id!, key: opened.model.key, version: opened.model.version, name: opened.model.name)
+        .init(id: opened.recordID, key: opened.model.key, version: opened.model.version, name: opened.model.name)
     }
 
     private func dto(_ req: Request, _ opened: OpenedPathway) async throws -> PathwayDTO {

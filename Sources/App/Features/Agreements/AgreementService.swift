@@ -37,10 +37,18 @@ struct AgreementSnapshot: Sendable {
     }
 
     static func load(_ agreement: Agreement, on db: any Database) async throws -> AgreementSnapshot {
-        let id = try agreement.requireID()
-        let versions = try await AgreementVersion.query(on: db).filter(\.$agreement.$id == id).sort(\.$version).all()
-        let approvals = try await AgreementApproval.query(on: db).filter(\.$agreement.$id == id).sort(\.$approvedAt).all()
-        return AgreementSnapshot(agreement: agreement, versions: versions, approvals: approvals)
+        try await load([agreement], on: db)[0]
+    }
+
+    /// Several agreements' snapshots from two statements, in the order given.
+    static func load(_ agreements: [Agreement], on db: any Database) async throws -> [AgreementSnapshot] {
+        guard !agreements.isEmpty else { return [] }
+        let ids = try agreements.map { try $0.requireID() }
+        let versions = Dictionary(grouping: try await AgreementVersion.query(on: db).filter(\.$agreement.$id ~~ ids).sort(\.$version).all()) { $0.$agreement.id }
+        let approvals = Dictionary(grouping: try await AgreementApproval.query(on: db).filter(\.$agreement.$id ~~ ids).sort(\.$approvedAt).all()) { $0.$agreement.id }
+        return zip(agreements, ids).map { agreement, id in
+            AgreementSnapshot(agreement: agreement, versions: versions[id] ?? [], approvals: approvals[id] ?? [])
+        }
     }
 }
 
@@ -299,11 +307,11 @@ enum AgreementEvents {
         try await agreement.save(on: db)
         // Criteria change only with the events; the alerts also with the period and the approvals.
         if let pathway = try await Pathway.find(agreement.$pathway.id, on: db),
-           let record = try await MethodModelRecord.find(pathway.$methodModel.id, on: db) {
+           let model = try await catalog.model(id: pathway.$methodModel.id, on: db) {
             if changed {
-                try await PathwayCriteriaStore.refresh(pathwayID: pathway.requireID(), model: try catalog.model(record), on: db, now: now)
+                try await PathwayCriteriaStore.refresh(pathwayID: pathway.requireID(), model: model, on: db, now: now)
             } else {
-                try await AlertStore.refresh(pathwayID: pathway.requireID(), model: try catalog.model(record), on: db, now: now)
+                try await AlertStore.refresh(pathwayID: pathway.requireID(), model: model, on: db, now: now)
             }
         }
     }

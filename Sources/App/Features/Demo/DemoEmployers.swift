@@ -216,7 +216,7 @@ struct DemoEmployers: DemoModule {
             let service = AgreementService(app: app, context: AuditContext(actorUserID: counselorID, actorUsername: pathway.counselor.username, requestID: nil),
                                            actorID: counselorID, now: now)
             guard let record = try await MethodModelRecord.find(pathway.$methodModel.id, on: db) else { continue }
-            let opened = OpenedPathway(pathway: pathway, candidate: OpenedCandidate(candidate: pathway.candidate, level: .full), record: record,
+            let opened = OpenedPathway(pathway: pathway, candidate: OpenedCandidate(candidate: pathway.candidate, level: .full), recordID: try record.requireID(),
                                        model: try app.samskap.methodModels.model(record))
             var mentor = try await Mentor.query(on: db).filter(\.$employer.$id == employer.requireID()).first()
             if mentor == nil { mentor = try await Mentor.query(on: db).filter(\.$office.$id == officeID).first() }

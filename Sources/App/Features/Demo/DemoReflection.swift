@@ -123,7 +123,7 @@ struct DemoReflection: DemoModule {
         let app = context.app
         guard let pathway, let candidate = try await Candidate.find(pathway.$candidate.id, on: context.db),
               let record = try await MethodModelRecord.find(pathway.$methodModel.id, on: context.db) else { return nil }
-        let opened = OpenedPathway(pathway: pathway, candidate: OpenedCandidate(candidate: candidate, level: .full), record: record,
+        let opened = OpenedPathway(pathway: pathway, candidate: OpenedCandidate(candidate: candidate, level: .full), recordID: try record.requireID(),
                                    model: try app.samskap.methodModels.model(record))
         let strings = app.samskap.strings
         let t: @Sendable (String, [String]) -> String = { strings.text($0, locale: "nb", args: $1) }

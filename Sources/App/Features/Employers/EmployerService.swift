@@ -234,8 +234,8 @@ extension PathwayCriteriaStore {
             WHERE e.employer_id = \(bind: employerID) AND e.withdrawn_at IS NULL AND p.status <> \(bind: Pathway.Status.closed.rawValue)
             """).all(decoding: Row.self)
         for row in rows {
-            guard let record = try await MethodModelRecord.find(row.method_model_id, on: db) else { continue }
-            try await refresh(pathwayID: row.id, model: try catalog.model(record), on: db, now: now)
+            guard let model = try await catalog.model(id: row.method_model_id, on: db) else { continue }
+            try await refresh(pathwayID: row.id, model: model, on: db, now: now)
         }
     }
 }

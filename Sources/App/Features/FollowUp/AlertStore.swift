@@ -9,10 +9,19 @@ enum AlertStore {
     static func refresh(pathwayID: UUID, model: MethodModel, on db: any Database, now: Date) async throws {
         // Writers of the same pathway wait for each other (most hold this lock already).
         try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
+        try await refresh(pathwayID: pathwayID, model: model, on: db, now: now, events: nil)
+    }
+
+    /// `events`: the pathway's events that are not withdrawn, when the caller has just read them
+    /// under the pathway's lock (the criteria refresh), so they are not read a second time.
+    static func refresh(pathwayID: UUID, model: MethodModel, on db: any Database, now: Date, events: [PathwayEvent]?) async throws {
         guard let pathway = try await Pathway.find(pathwayID, on: db),
               let candidate = try await Candidate.find(pathway.$candidate.id, on: db),
               let office = try await Office.find(pathway.$office.id, on: db) else { return }
-        let snapshot = try await snapshot(pathway, candidate: candidate, office: office, model: model, on: db)
+        let events = if let events { events } else {
+            try await PathwayEvent.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$withdrawnAt == nil).all()
+        }
+        let snapshot = try await snapshot(pathway, candidate: candidate, office: office, model: model, events: events, on: db)
         let (wanted, nextCheck) = AlertRules.evaluate(snapshot, now: now)
         let open = try await Alert.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$resolvedAt == nil).all()
         var byKey: [String: Alert] = [:]
@@ -46,35 +55,41 @@ enum AlertStore {
             pathway.alertsCheckAt = nextCheck
             try await pathway.save(on: db)
         }
-        try await updateNextMeeting(candidateID: pathway.$candidate.id, on: db, now: now)
+        try await updateNextMeeting(candidate, on: db, now: now)
     }
 
     /// Every open pathway of the candidate (its hybrid status changed).
     static func refresh(candidateID: UUID, catalog: MethodModelCatalog, on db: any Database, now: Date) async throws {
         let pathways = try await Pathway.query(on: db).filter(\.$candidate.$id == candidateID).filter(\.$status != .closed).all()
         for pathway in pathways {
-            guard let record = try await MethodModelRecord.find(pathway.$methodModel.id, on: db) else { continue }
-            try await refresh(pathwayID: pathway.requireID(), model: try catalog.model(record), on: db, now: now)
+            guard let model = try await catalog.model(id: pathway.$methodModel.id, on: db) else { continue }
+            try await refresh(pathwayID: pathway.requireID(), model: model, on: db, now: now)
         }
     }
 
     /// The candidate's next planned meeting, for the portfolio.
     static func updateNextMeeting(candidateID: UUID, on db: any Database, now: Date) async throws {
+        guard let candidate = try await Candidate.find(candidateID, on: db) else { return }
+        try await updateNextMeeting(candidate, on: db, now: now)
+    }
+
+    private static func updateNextMeeting(_ candidate: Candidate, on db: any Database, now: Date) async throws {
+        let candidateID = try candidate.requireID()
         let next = try await Meeting.query(on: db).filter(\.$candidate.$id == candidateID)
             .filter(\.$cancelledAt == nil).filter(\.$minutesAt == nil).filter(\.$startsAt > now)
             .sort(\.$startsAt).first()
-        let hasMeetings = try await Meeting.query(on: db).filter(\.$candidate.$id == candidateID).count() > 0
         // A candidate without any meeting in Samskap keeps what was registered for them otherwise.
-        guard hasMeetings, let candidate = try await Candidate.find(candidateID, on: db) else { return }
+        if next == nil, try await Meeting.query(on: db).filter(\.$candidate.$id == candidateID).count() == 0 { return }
         if candidate.nextMeetingAt != next?.startsAt {
             candidate.nextMeetingAt = next?.startsAt
             try await candidate.save(on: db)
         }
     }
 
-    private static func snapshot(_ pathway: Pathway, candidate: Candidate, office: Office, model: MethodModel, on db: any Database) async throws -> AlertRules.Snapshot {
+    private static func snapshot(
+        _ pathway: Pathway, candidate: Candidate, office: Office, model: MethodModel, events: [PathwayEvent], on db: any Database
+    ) async throws -> AlertRules.Snapshot {
         let pathwayID = try pathway.requireID()
-        let events = try await PathwayEvent.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$withdrawnAt == nil).all()
         let workplaceTypes: Set<PathwayEventType> = [.mentorContact, .employerFollowup, .evaluationMeeting, .firstWorkdayContact, .employerVisit]
         var workplace = events.filter { workplaceTypes.contains($0.type) }.map(\.occurredAt)
         let meetings = try await Meeting.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$cancelledAt == nil).all()
@@ -89,10 +104,10 @@ enum AlertStore {
             .sorted { $0.criterion_id < $1.criterion_id }
             .map { AlertRules.Criterion(id: $0.criterion_id, text: texts[$0.criterion_id] ?? $0.criterion_id, row: $0) }
         var agreements: [AlertRules.AgreementFacts] = []
-        for agreement in try await Agreement.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$annulledOn == nil).all() {
-            let snapshot = try await AgreementSnapshot.load(agreement, on: db)
+        let current = try await Agreement.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$annulledOn == nil).all()
+        for snapshot in try await AgreementSnapshot.load(current, on: db) {
             guard let approved = snapshot.approved else { continue }
-            agreements.append(.init(id: snapshot.id, type: agreement.type, start: approved.start, end: approved.end, lastExtension: approved.extensions.last))
+            agreements.append(.init(id: snapshot.id, type: snapshot.agreement.type, start: approved.start, end: approved.end, lastExtension: approved.extensions.last))
         }
         let followUpSince = max(pathway.referralDate, candidate.hybridSince ?? .distantPast)
         return AlertRules.Snapshot(

@@ -56,6 +56,14 @@ public final class MethodModelCatalog: Sendable {
     }
 
     /// The model of a stored version.
+    /// The model of a stored version by its row id. The row, with its source text, is read only the
+    /// first time; nil when no such version is stored.
+    func model(id: UUID, on db: any Database) async throws -> MethodModel? {
+        if let model = parsed.withLockedValue({ $0[id] }) { return model }
+        guard let record = try await MethodModelRecord.find(id, on: db) else { return nil }
+        return try model(record)
+    }
+
     func model(_ record: MethodModelRecord) throws -> MethodModel {
         let id = try record.requireID()
         if let model = parsed.withLockedValue({ $0[id] }) { return model }

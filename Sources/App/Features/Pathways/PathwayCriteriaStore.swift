@@ -54,7 +54,9 @@ enum PathwayCriteriaStore {
 
     /// Evaluates every checked criterion of the pathway's model over its events and stores the result,
     /// then the pathway's alerts. Runs inside the write transaction that changed the pathway.
-    static func refresh(pathwayID: UUID, model: MethodModel, on db: any Database, now: Date) async throws {
+    /// Returns the rows written.
+    @discardableResult
+    static func refresh(pathwayID: UUID, model: MethodModel, on db: any Database, now: Date) async throws -> [Row] {
         // Writers of the same pathway wait for each other (most hold this lock already): an agreement's
         // approval and a logged contact must not rewrite the same rows at once.
         try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
@@ -102,8 +104,9 @@ enum PathwayCriteriaStore {
         for chunk in stride(from: 0, to: obligations.count, by: 100).map({ Array(obligations[$0..<min($0 + 100, obligations.count)]) }) {
             try await sql.insert(into: "pathway_criterion_obligations").models(chunk, nilEncodingStrategy: .asNil).run()
         }
-        // The alerts read the criteria just written.
-        try await AlertStore.refresh(pathwayID: pathwayID, model: model, on: db, now: now)
+        // The alerts read the criteria just written, and the events read above.
+        try await AlertStore.refresh(pathwayID: pathwayID, model: model, on: db, now: now, events: events)
+        return rows
     }
 
     static func load(pathwayID: UUID, on db: any Database) async throws -> [String: Row] {

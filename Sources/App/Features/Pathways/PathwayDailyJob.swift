@@ -66,10 +66,10 @@ struct PathwayDailyJob {
             seen.formUnion(due)
             let outcome = await inChunks(due, what: "vurdere forløp") { pathwayID, db in
                 try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
-                guard let pathway = try await Pathway.find(pathwayID, on: db),
-                      let record = try await MethodModelRecord.find(pathway.$methodModel.id, on: db) else { return 0 }
-                try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: try app.samskap.methodModels.model(record), on: db, now: now)
-                return try await PathwayCriteriaStore.load(pathwayID: pathwayID, on: db).values.filter { $0.state == CriterionState.overdue.rawValue }.count
+                guard let modelID = try await Self.methodModelID(of: pathwayID, on: db),
+                      let model = try await app.samskap.methodModels.model(id: modelID, on: db) else { return 0 }
+                let rows = try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: model, on: db, now: now)
+                return rows.filter { $0.state == CriterionState.overdue.rawValue }.count
             }
             result.pathways += outcome.done
             result.nowOverdue += outcome.sum
@@ -93,6 +93,13 @@ extension PathwayDailyJob {
     /// How many pathways share one transaction. One commit per pathway made the job's time mostly
     /// commits (each waits for the disk); a few dozen per commit keep SQLite's write lock short.
     static let chunkSize = 50
+
+    /// The pathway's method model version, without reading the whole pathway.
+    private static func methodModelID(of pathwayID: UUID, on db: any Database) async throws -> UUID? {
+        struct Row: Decodable { var method_model_id: UUID }
+        return try await (db as! any SQLDatabase).raw("SELECT method_model_id FROM pathways WHERE id = \(bind: pathwayID)")
+            .first(decoding: Row.self)?.method_model_id
+    }
 
     /// Runs `work` for every id, `chunkSize` ids per transaction. When a chunk fails it is rolled back
     /// and done again one id per transaction, so one bad pathway is logged and skipped alone.
@@ -151,9 +158,9 @@ extension PathwayDailyJob {
             seen.formUnion(due)
             let outcome = await inChunks(due, what: "oppdatere varslene i forløp") { pathwayID, db in
                 try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
-                guard let pathway = try await Pathway.find(pathwayID, on: db),
-                      let record = try await MethodModelRecord.find(pathway.$methodModel.id, on: db) else { return 0 }
-                try await AlertStore.refresh(pathwayID: pathwayID, model: try app.samskap.methodModels.model(record), on: db, now: now)
+                guard let modelID = try await Self.methodModelID(of: pathwayID, on: db),
+                      let model = try await app.samskap.methodModels.model(id: modelID, on: db) else { return 0 }
+                try await AlertStore.refresh(pathwayID: pathwayID, model: model, on: db, now: now, events: nil)
                 return 0
             }
             done += outcome.done

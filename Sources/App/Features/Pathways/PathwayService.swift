@@ -6,7 +6,8 @@ import Vapor
 struct OpenedPathway: Sendable {
     let pathway: Pathway
     let candidate: OpenedCandidate
-    let record: MethodModelRecord
+    /// The stored model version's row id.
+    let recordID: UUID
     let model: MethodModel
 
     var id: UUID { pathway.id! }
@@ -24,8 +25,8 @@ extension Request {
     func openPathway(id: UUID, needs: CandidateAccess.Level = .read) async throws -> OpenedPathway {
         guard let pathway = try await Pathway.find(id, on: db) else { throw Abort(.notFound) }
         let candidate = try await openCandidate(id: pathway.$candidate.id, needs: needs)
-        guard let record = try await MethodModelRecord.find(pathway.$methodModel.id, on: db) else { throw Abort(.internalServerError) }
-        return OpenedPathway(pathway: pathway, candidate: candidate, record: record, model: try samskap.methodModels.model(record))
+        guard let model = try await samskap.methodModels.model(id: pathway.$methodModel.id, on: db) else { throw Abort(.internalServerError) }
+        return OpenedPathway(pathway: pathway, candidate: candidate, recordID: pathway.$methodModel.id, model: model)
     }
 }
 

@@ -89,8 +89,7 @@ struct QualityController {
             // The texts come from the newest version seen in the period.
             var model: MethodModel?
             for recordID in Set(group.map(\.method_model_id)) {
-                if let record = try await MethodModelRecord.find(recordID, on: req.db) {
-                    let candidate = try req.samskap.methodModels.model(record)
+                if let candidate = try await req.samskap.methodModels.model(id: recordID, on: req.db) {
                     if model == nil || candidate.version > model!.version { model = candidate }
                 }
             }

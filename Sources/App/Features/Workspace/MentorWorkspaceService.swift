@@ -50,8 +50,8 @@ struct MentorWorkspaceService: WritingService {
             let row = try await body(db, pathway, event, agreement)
             pathway.updatedAt = now
             try await pathway.save(on: db)
-            guard let record = try await MethodModelRecord.find(pathway.$methodModel.id, on: db) else { throw Abort(.internalServerError) }
-            try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: try catalog.model(record), on: db, now: now)
+            guard let model = try await catalog.model(id: pathway.$methodModel.id, on: db) else { throw Abort(.internalServerError) }
+            try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: model, on: db, now: now)
             audit.record(.pathway(action, pathway, detail: detail))
             return row
         }
