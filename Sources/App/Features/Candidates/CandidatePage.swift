@@ -138,10 +138,10 @@ struct CandidatePage {
 
     /// The candidate's pathways, newest first, with how many criteria are overdue now.
     private func pathwayRows() async throws -> [PathwayRow] {
-        let pathways = try await Pathway.query(on: req.db).filter(\.$candidate.$id == opened.id).with(\.$methodModel).sort(\.$referralDate, .descending).all()
+        let pathways = try await Pathway.query(on: req.db).filter(\.$candidate.$id == opened.id).sort(\.$referralDate, .descending).all()
         var rows: [PathwayRow] = []
         for pathway in pathways {
-            let model = try req.samskap.methodModels.model(pathway.methodModel)
+            guard let model = try await req.samskap.methodModels.model(id: pathway.$methodModel.id, on: req.db) else { throw Abort(.internalServerError) }
             let criteria = try await PathwayCriteriaStore.load(pathwayID: try pathway.requireID(), on: req.db)
             rows.append(PathwayRow(
                 href: "/forlop/\(try pathway.requireID())", model: "\(model.name) (v\(model.version))", status: req.t(pathway.status.labelKey),

@@ -131,7 +131,9 @@ struct PathwayPage {
             .with(\.$employer).with(\.$recordedBy).with(\.$withdrawnBy).sort(\.$occurredAt, .descending).sort(\.$recordedAt, .descending).all()
         let eventTypes = Dictionary(events.compactMap { event in event.id.map { ($0, event.type) } }, uniquingKeysWith: { first, _ in first })
         let transitions = try await PathwayTransition.query(on: db).filter(\.$pathway.$id == pathwayID).with(\.$byUser).sort(\.$at, .descending).all()
-        let employers = try await Employer.query(on: db).filter(\.$office.$id == pathway.$office.id).sort(\.$name).all()
+        // Only what the employer menu shows: an office has a hundred employers or more.
+        let employers = try await Employer.query(on: db).filter(\.$office.$id == pathway.$office.id).sort(\.$name)
+            .field(\.$id).field(\.$name).all()
         let counselor = try await User.find(pathway.$counselor.id, on: db)
         let daysToContact = try await JobDevelopment.daysToFirstContact(pathwayID: pathwayID, referralDate: pathway.referralDate, on: db)
         let alertCount = try await Alert.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$resolvedAt == nil)
@@ -172,7 +174,7 @@ struct PathwayPage {
         let view = View(
             id: pathwayID.uuidString, candidateID: opened.candidate.id.uuidString, candidateName: opened.candidate.candidate.fullName,
             modelName: model.name, modelVersion: model.version,
-            modelHref: req.principal?.hasAny([.leder, .admin]) == true ? "/metodemodeller/\(try opened.record.requireID())" : nil,
+            modelHref: req.principal?.hasAny([.leder, .admin]) == true ? "/metodemodeller/\(opened.recordID)" : nil,
             status: req.t(pathway.status.labelKey), isClosed: pathway.status == .closed, isPaused: pathway.status == .paused,
             mayChange: opened.mayChange, readOnlyNotice: !opened.candidate.mayChange, activeResourceCount: activeResourceCount,
             referralDate: DisplayDate.date(pathway.referralDate), referrer: pathway.referrer,
