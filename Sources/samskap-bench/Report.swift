@@ -76,7 +76,10 @@ struct BenchReport: Codable {
         var location: String
         var generationSeconds: Double?
         var dataSummary: String
+        /// `samskap daily --alle`: every active pathway evaluated again (the target's worst case).
         var dailyJob: DailyJob?
+        /// `samskap daily` as it runs each day: the pathways whose deadlines passed since the anchor day.
+        var dailyRoutine: DailyJob? = nil
         var scenarios: [ScenarioResult]
         var memory: Memory?
         var targets: [Target]
@@ -195,9 +198,14 @@ enum Markdown {
                 lines.append("Reference ratios at c=\(top) (req/s): " + ratios.joined(separator: "; ") + ".")
                 lines.append("")
             }
+            if let job = run.dailyRoutine {
+                let evaluated = job.pathwaysEvaluated.map { "\($0) pathways evaluated" } ?? "count not found in its output"
+                lines.append(String(format: "Daily job as it runs each day (`samskap daily`, one day after the data's anchor, a separate process, server stopped): %.2f s, \(evaluated). Output: «%@»", job.seconds, job.output))
+                lines.append("")
+            }
             if let job = run.dailyJob {
                 let evaluated = job.pathwaysEvaluated.map { "\($0) pathways evaluated" } ?? "count not found in its output"
-                lines.append(String(format: "Daily job (`samskap daily`, a separate process, server stopped): %.2f s, \(evaluated). Output: «%@»", job.seconds, job.output))
+                lines.append(String(format: "Daily job over every active pathway (`samskap daily --alle`, the target's worst case, a separate process, server stopped): %.2f s, \(evaluated). Output: «%@»", job.seconds, job.output))
                 lines.append("")
             }
             if let memory = run.memory {
