@@ -369,6 +369,11 @@ struct FollowUpAPITests {
             #expect(stored.eventID == eventID && stored.withWhom == .mentor && stored.$candidate.id == p.candidateID)
             var candidate = try #require(try await Candidate.find(p.candidateID, on: t.db))
             #expect(candidate.lastContactAt == mentorDTO.occurredAt, "was \(String(describing: candidateBefore.lastContactAt))")
+            // The mentor contact's event re-evaluated the pathway's criteria.
+            let mentorTime = t.clock.now()
+            let criteriaAfterMentor = try await PathwayCriteriaStore.load(pathwayID: p.id, on: t.db).values
+            #expect(!criteriaAfterMentor.isEmpty && criteriaAfterMentor.allSatisfy { $0.evaluated_at == mentorTime })
+            t.clock.advance(by: 60)
 
             // With the candidate: no event, but the last contact moves forward.
             let today = Follow.day(t, 0)
@@ -381,10 +386,13 @@ struct FollowUpAPITests {
             #expect(candidateDTO.eventId == nil && candidateDTO.durationMinutes == 15 && candidateDTO.nextStep == "Ringe igjen fredag")
             candidate = try #require(try await Candidate.find(p.candidateID, on: t.db))
             #expect(candidate.lastContactAt == DisplayDate.parseDay(today))
+            // No event, so nothing the criteria or alerts read changed: they are not evaluated again.
+            #expect(try await PathwayCriteriaStore.load(pathwayID: p.id, on: t.db).values.allSatisfy { $0.evaluated_at == mentorTime })
 
             // An employer contact writes employer_followup; an older contact does not move the last contact back.
             let employer = try await Follow.contact(api, p.id, ["occurredAt": Follow.day(t, -5), "channel": "video", "withWhom": "arbeidsgiver"])
             #expect(employer.status == .created)
+            #expect(try await PathwayCriteriaStore.load(pathwayID: p.id, on: t.db).values.allSatisfy { $0.evaluated_at == t.clock.now() })
             let employerEvent = try #require(try employer.content.decode(ContactDTO.self).eventId)
             #expect(try await Follow.events(api, p.id).first { $0.id == employerEvent }?.type == "employer_followup")
             candidate = try #require(try await Candidate.find(p.candidateID, on: t.db))

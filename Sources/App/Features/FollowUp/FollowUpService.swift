@@ -43,7 +43,12 @@ struct FollowUpService: WritingService {
             try await Self.touchLastContact(pathway.$candidate.id, at: valid.occurredAt, on: db)
             pathway.updatedAt = now
             try await pathway.save(on: db)
-            try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: model, on: db, now: now)
+            // Criteria and alerts are read from events, meetings and agreements, never from the
+            // contact log: only a contact that wrote an event can change them. A contact with the
+            // candidate leaves them as they were (what time alone changes is the daily job's).
+            if contact.eventID != nil {
+                try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: model, on: db, now: now)
+            }
             audit.record(.pathway(.contactRecorded, pathway, detail: "\(valid.withWhom.rawValue) \(valid.channel.rawValue) \(DisplayDate.dayInput(valid.occurredAt))"))
             return contact
         }
