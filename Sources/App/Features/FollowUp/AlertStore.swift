@@ -12,8 +12,9 @@ enum AlertStore {
         try await refresh(pathwayID: pathwayID, model: model, on: db, now: now, events: nil)
     }
 
-    /// `events`: the pathway's events that are not withdrawn, when the caller has just read them
-    /// under the pathway's lock (the criteria refresh), so they are not read a second time.
+    /// For a caller that already holds the pathway's row lock. `events`: the pathway's events that
+    /// are not withdrawn, when the caller has just read them (the criteria refresh), so they are not
+    /// read a second time; nil reads them.
     static func refresh(pathwayID: UUID, model: MethodModel, on db: any Database, now: Date, events: [PathwayEvent]?) async throws {
         guard let pathway = try await Pathway.find(pathwayID, on: db),
               let candidate = try await Candidate.find(pathway.$candidate.id, on: db),

@@ -55,7 +55,6 @@ public final class MethodModelCatalog: Sendable {
         return MethodModelCatalog(shipped: files)
     }
 
-    /// The model of a stored version.
     /// The model of a stored version by its row id. The row, with its source text, is read only the
     /// first time; nil when no such version is stored.
     func model(id: UUID, on db: any Database) async throws -> MethodModel? {
@@ -64,6 +63,7 @@ public final class MethodModelCatalog: Sendable {
         return try model(record)
     }
 
+    /// The model of a stored version.
     func model(_ record: MethodModelRecord) throws -> MethodModel {
         let id = try record.requireID()
         if let model = parsed.withLockedValue({ $0[id] }) { return model }
