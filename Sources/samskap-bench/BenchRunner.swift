@@ -114,18 +114,8 @@ final class BenchRunner {
         } else {
             // First the job as it runs every day: only the pathways whose deadlines passed since the
             // data's anchor day. Then the worst case, every active pathway, which the target judges.
-            log("Kjører den daglige jobben slik den går hver dag (samskap daily) …")
-            let routine = try samskapCommand(["daily"], url: url)
-            guard routine.status == 0 else { throw BenchFailure("samskap daily feilet:\n\(routine.stderr)\(routine.stdout)") }
-            let routineText = routine.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
-            dailyRoutine = BenchReport.DailyJob(seconds: routine.seconds, pathwaysEvaluated: Self.leadingNumber(routineText), output: routineText)
-            log(String(format: "Daglig jobb, vanlig kjøring: %.2f s — %@", routine.seconds, routineText))
-            log("Kjører den daglige jobben over alle aktive forløp (samskap daily --alle) …")
-            let daily = try samskapCommand(["daily", "--alle"], url: url)
-            guard daily.status == 0 else { throw BenchFailure("samskap daily feilet:\n\(daily.stderr)\(daily.stdout)") }
-            let dailyText = daily.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
-            dailyJob = BenchReport.DailyJob(seconds: daily.seconds, pathwaysEvaluated: Self.leadingNumber(dailyText), output: dailyText)
-            log(String(format: "Daglig jobb: %.2f s — %@", daily.seconds, dailyText))
+            dailyRoutine = try daily(["daily"], url: url, what: "slik den går hver dag")
+            dailyJob = try daily(["daily", "--alle"], url: url, what: "over alle aktive forløp")
         }
 
         let counselorToken = try token(for: options.counselor, url: url)
@@ -291,6 +281,18 @@ final class BenchRunner {
     }
 
     // MARK: Steps
+
+    /// Runs `samskap <arguments>` (the daily job) as its own process: its time, the pathways it
+    /// re-evaluated (the first number of its last line) and that line.
+    func daily(_ arguments: [String], url: String, what: String) throws -> BenchReport.DailyJob {
+        let command = "samskap " + arguments.joined(separator: " ")
+        log("Kjører den daglige jobben \(what) (\(command)) …")
+        let out = try samskapCommand(arguments, url: url)
+        guard out.status == 0 else { throw BenchFailure("\(command) feilet:\n\(out.stderr)\(out.stdout)") }
+        let line = out.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
+        log(String(format: "Daglig jobb %@: %.2f s — %@", what, out.seconds, line))
+        return BenchReport.DailyJob(seconds: out.seconds, pathwaysEvaluated: Self.leadingNumber(line), output: line)
+    }
 
     static func leadingNumber(_ text: String) -> Int? {
         Int(text.prefix { $0.isNumber })
