@@ -226,6 +226,23 @@ enum AgreementTimeline {
         var day: Date
     }
 
+    /// What the timeline reads of one version.
+    struct VersionFacts: Sendable {
+        var version: Int
+        var start: Date?
+        var end: Date?
+        var isExtension: Bool
+        var fullyApprovedAt: Date?
+    }
+
+    /// The last version both parties approved, with the approved extensions up to it.
+    static func approved(_ versions: [VersionFacts]) -> Approved? {
+        guard let effective = versions.filter({ $0.fullyApprovedAt != nil }).max(by: { $0.version < $1.version }), let start = effective.start else { return nil }
+        let extensions = versions.filter { $0.isExtension && $0.version <= effective.version && $0.fullyApprovedAt != nil }
+            .sorted { $0.version < $1.version }.map { RuleDuration.calendar.startOfDay(for: $0.fullyApprovedAt!) }
+        return .init(start: start, end: effective.end, extensions: extensions)
+    }
+
     static func expected(type: AgreementType, approved: Approved?, annulled: (on: Date, reason: AnnulmentReason)?, now: Date) -> [Expected] {
         guard let approved, annulled?.reason != .misregistration else { return [] }
         let calendar = RuleDuration.calendar

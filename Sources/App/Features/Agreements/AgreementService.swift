@@ -25,10 +25,9 @@ struct AgreementSnapshot: Sendable {
 
     /// The last version both parties approved, with the approved extensions up to it.
     var approved: AgreementTimeline.Approved? {
-        guard let effective = versions.filter({ $0.fullyApprovedAt != nil }).max(by: { $0.version < $1.version }), let start = effective.startDate else { return nil }
-        let extensions = versions.filter { $0.isExtension && $0.version <= effective.version && $0.fullyApprovedAt != nil }
-            .sorted { $0.version < $1.version }.map { RuleDuration.calendar.startOfDay(for: $0.fullyApprovedAt!) }
-        return .init(start: start, end: effective.endDate, extensions: extensions)
+        AgreementTimeline.approved(versions.map {
+            .init(version: $0.version, start: $0.startDate, end: $0.endDate, isExtension: $0.isExtension, fullyApprovedAt: $0.fullyApprovedAt)
+        })
     }
 
     func subsidy(rates: SubsidyRates) -> MentorSubsidy? {
@@ -49,6 +48,46 @@ struct AgreementSnapshot: Sendable {
         return zip(agreements, ids).map { agreement, id in
             AgreementSnapshot(agreement: agreement, versions: versions[id] ?? [], approvals: approvals[id] ?? [])
         }
+    }
+}
+
+extension AgreementTimeline {
+    /// The approved timeline of each of the pathway's agreements that is not annulled, oldest agreement
+    /// first. One statement that reads only the approved versions' dates: the alerts need no more, and
+    /// they are re-evaluated on every change to the pathway.
+    static func approvedTimelines(pathwayID: UUID, on db: any Database) async throws -> [(id: UUID, type: AgreementType, approved: Approved)] {
+        struct Row: Decodable {
+            var agreement_id: UUID
+            var type: String
+            var version: Int
+            var start_date: Date?
+            var end_date: Date?
+            var is_extension: Bool
+            var fully_approved_at: Date?
+        }
+        let rows = try await (db as! any SQLDatabase).raw("""
+            SELECT a.id AS agreement_id, a.type, v.version, v.start_date, v.end_date, v.is_extension, v.fully_approved_at
+            FROM agreements a JOIN agreement_versions v ON v.agreement_id = a.id
+            WHERE a.pathway_id = \(bind: pathwayID) AND a.annulled_on IS NULL AND v.fully_approved_at IS NOT NULL
+            ORDER BY a.created_at, a.id, v.version
+            """).all(decoding: Row.self)
+        var order: [UUID] = []
+        var byAgreement: [UUID: (type: String, versions: [VersionFacts])] = [:]
+        for row in rows {
+            if byAgreement[row.agreement_id] == nil { order.append(row.agreement_id) }
+            byAgreement[row.agreement_id, default: (row.type, [])].versions.append(.init(
+                version: row.version, start: row.start_date, end: row.end_date, isExtension: row.is_extension, fullyApprovedAt: row.fully_approved_at))
+        }
+        return try order.compactMap { id in
+            let entry = byAgreement[id]!
+            guard let type = AgreementType(rawValue: entry.type) else { throw UnknownAgreementType(value: entry.type) }
+            return approved(entry.versions).map { (id, type, $0) }
+        }
+    }
+
+    struct UnknownAgreementType: Error, CustomStringConvertible {
+        var value: String
+        var description: String { "Ukjent avtaletype i agreements: «\(value)»." }
     }
 }
 

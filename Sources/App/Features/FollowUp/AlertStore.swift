@@ -15,13 +15,11 @@ enum AlertStore {
     /// For a caller that already holds the pathway's row lock. `events`: the pathway's events that
     /// are not withdrawn, when the caller has just read them (the criteria refresh), so they are not
     /// read a second time; nil reads them.
-    static func refresh(pathwayID: UUID, model: MethodModel, on db: any Database, now: Date, events: [PathwayEvent]?) async throws {
+    static func refresh(pathwayID: UUID, model: MethodModel, on db: any Database, now: Date, events: [RuleEvent]?) async throws {
         guard let pathway = try await Pathway.find(pathwayID, on: db),
               let candidate = try await Candidate.find(pathway.$candidate.id, on: db),
               let office = try await Office.find(pathway.$office.id, on: db) else { return }
-        let events = if let events { events } else {
-            try await PathwayEvent.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$withdrawnAt == nil).all()
-        }
+        let events = if let events { events } else { try await PathwayCriteriaStore.ruleEvents(pathwayID: pathwayID, on: db) }
         let snapshot = try await snapshot(pathway, candidate: candidate, office: office, model: model, events: events, on: db)
         let (wanted, nextCheck) = AlertRules.evaluate(snapshot, now: now)
         let open = try await Alert.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$resolvedAt == nil).all()
@@ -88,14 +86,14 @@ enum AlertStore {
     }
 
     private static func snapshot(
-        _ pathway: Pathway, candidate: Candidate, office: Office, model: MethodModel, events: [PathwayEvent], on db: any Database
+        _ pathway: Pathway, candidate: Candidate, office: Office, model: MethodModel, events: [RuleEvent], on db: any Database
     ) async throws -> AlertRules.Snapshot {
         let pathwayID = try pathway.requireID()
         let workplaceTypes: Set<PathwayEventType> = [.mentorContact, .employerFollowup, .evaluationMeeting, .firstWorkdayContact, .employerVisit]
         var workplace = events.filter { workplaceTypes.contains($0.type) }.map(\.occurredAt)
         let meetings = try await Meeting.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$cancelledAt == nil).all()
         // A held meeting whose event was withdrawn (recorded by mistake) no longer counts.
-        let activeEvents = Set(events.compactMap(\.id))
+        let activeEvents = Set(events.map(\.id))
         for meeting in meetings where meeting.minutesAt != nil && (meeting.eventID.map(activeEvents.contains) ?? true) {
             let roles = Set(meeting.participants.map(\.role))
             if roles.contains(.mentor) || roles.contains(.employer) { workplace.append(meeting.startsAt) }
@@ -104,11 +102,9 @@ enum AlertStore {
         let criteria = try await PathwayCriteriaStore.load(pathwayID: pathwayID, on: db).values
             .sorted { $0.criterion_id < $1.criterion_id }
             .map { AlertRules.Criterion(id: $0.criterion_id, text: texts[$0.criterion_id] ?? $0.criterion_id, row: $0) }
-        var agreements: [AlertRules.AgreementFacts] = []
-        let current = try await Agreement.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$annulledOn == nil).all()
-        for snapshot in try await AgreementSnapshot.load(current, on: db) {
-            guard let approved = snapshot.approved else { continue }
-            agreements.append(.init(id: snapshot.id, type: snapshot.agreement.type, start: approved.start, end: approved.end, lastExtension: approved.extensions.last))
+        let agreements = try await AgreementTimeline.approvedTimelines(pathwayID: pathwayID, on: db).map { agreement in
+            AlertRules.AgreementFacts(id: agreement.id, type: agreement.type, start: agreement.approved.start, end: agreement.approved.end,
+                                      lastExtension: agreement.approved.extensions.last)
         }
         let followUpSince = max(pathway.referralDate, candidate.hybridSince ?? .distantPast)
         return AlertRules.Snapshot(

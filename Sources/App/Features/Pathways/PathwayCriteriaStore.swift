@@ -60,20 +60,17 @@ enum PathwayCriteriaStore {
         // Writers of the same pathway wait for each other (most hold this lock already): an agreement's
         // approval and a logged contact must not rewrite the same rows at once.
         try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
-        // Withdrawn events stay in the timeline but count for nothing.
-        let events = try await PathwayEvent.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$withdrawnAt == nil)
-            .sort(\.$occurredAt).sort(\.$recordedAt).all()
-        var ruleEvents = events.map(\.ruleEvent)
+        let events = try await ruleEvents(pathwayID: pathwayID, on: db)
+        var withVisits = events
         // A visit to an employer counts for every pathway that uses the employer ("visited before
         // use"), also when it was made with another candidate or none.
-        let employerIDs = Set(events.compactMap { $0.$employer.id })
+        let employerIDs = Set(events.compactMap(\.employerID))
         if !employerIDs.isEmpty {
-            let ownEvents = Set(events.compactMap(\.id))
-            let visits = try await EmployerVisit.query(on: db).filter(\.$employer.$id ~~ employerIDs).all()
-            ruleEvents += visits.filter { visit in visit.$event.id.map { !ownEvents.contains($0) } ?? true }.map { visit in
-                RuleEvent(id: visit.id ?? UUID(), type: .employerVisit, occurredAt: visit.visitedOn, employerID: visit.$employer.id)
+            let ownEvents = Set(events.map(\.id))
+            withVisits += try await employerVisits(employerIDs, on: db).filter { visit in visit.event_id.map { !ownEvents.contains($0) } ?? true }.map { visit in
+                RuleEvent(id: visit.id, type: .employerVisit, occurredAt: visit.visited_on, employerID: visit.employer_id)
             }
-            ruleEvents.sort { $0.occurredAt < $1.occurredAt }
+            withVisits.sort { $0.occurredAt < $1.occurredAt }
         }
         let sql = db as! any SQLDatabase
         try await sql.delete(from: "pathway_criteria").where("pathway_id", .equal, pathwayID).run()
@@ -82,7 +79,7 @@ enum PathwayCriteriaStore {
         var obligations: [ObligationRow] = []
         for criterion in model.checkedCriteria {
             guard let rule = criterion.rule else { continue }
-            let evaluation = CriterionEvaluator.evaluateAll(rule, events: ruleEvents, now: now)
+            let evaluation = CriterionEvaluator.evaluateAll(rule, events: withVisits, now: now)
             let result = evaluation.current
             rows.append(Row(
                 pathway_id: pathwayID, criterion_id: criterion.id, state: result.state.rawValue, deadline: result.deadline,
@@ -107,6 +104,48 @@ enum PathwayCriteriaStore {
         // The alerts read the criteria just written, and the events read above.
         try await AlertStore.refresh(pathwayID: pathwayID, model: model, on: db, now: now, events: events)
         return rows
+    }
+
+    /// The pathway's events as the rules read them, in the order they happened; withdrawn events stay
+    /// in the timeline but count for nothing. Plain rows, not models: this runs on every change.
+    static func ruleEvents(pathwayID: UUID, on db: any Database) async throws -> [RuleEvent] {
+        struct EventRow: Decodable {
+            var id: UUID
+            var type: String
+            var occurred_at: Date
+            var employer_id: UUID?
+        }
+        let rows = try await (db as! any SQLDatabase).select()
+            .columns("id", "type", "occurred_at", "employer_id")
+            .from(PathwayEvent.schema)
+            .where("pathway_id", .equal, pathwayID)
+            .where("withdrawn_at", .is, SQLLiteral.null)
+            .orderBy("occurred_at").orderBy("recorded_at")
+            .all(decoding: EventRow.self)
+        return try rows.map { row in
+            guard let type = PathwayEventType(rawValue: row.type) else { throw UnknownEventType(value: row.type) }
+            return RuleEvent(id: row.id, type: type, occurredAt: row.occurred_at, employerID: row.employer_id)
+        }
+    }
+
+    struct UnknownEventType: Error, CustomStringConvertible {
+        var value: String
+        var description: String { "Ukjent hendelsestype i pathway_events: «\(value)»." }
+    }
+
+    private struct VisitRow: Decodable {
+        var id: UUID
+        var employer_id: UUID
+        var visited_on: Date
+        var event_id: UUID?
+    }
+
+    private static func employerVisits(_ employerIDs: Set<UUID>, on db: any Database) async throws -> [VisitRow] {
+        try await (db as! any SQLDatabase).select()
+            .columns("id", "employer_id", "visited_on", "event_id")
+            .from(EmployerVisit.schema)
+            .where("employer_id", .in, Array(employerIDs))
+            .all(decoding: VisitRow.self)
     }
 
     static func load(pathwayID: UUID, on db: any Database) async throws -> [String: Row] {
