@@ -37,4 +37,54 @@ struct DisplayDateTests {
             #expect(DisplayDate.month(date) == reference("LLLL yyyy", date))
         }
     }
+
+    private func referenceParse(_ format: String, _ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "nb_NO")
+        formatter.timeZone = DisplayDate.timeZone
+        formatter.dateFormat = format
+        return formatter.date(from: text)
+    }
+
+    @Test("Parsing a day, and a day with a time, agrees with DateFormatter for every day 1930–2100 and every quarter hour around the daylight-saving changes")
+    func parsingAgreesWithFormatter() throws {
+        var day = try #require(referenceParse("yyyy-MM-dd", "1930-01-01"))
+        let end = try #require(referenceParse("yyyy-MM-dd", "2100-12-31"))
+        var days = 0
+        while day <= end {
+            let text = DisplayDate.dayInput(day)
+            #expect(DisplayDate.parseDay(text) == referenceParse("yyyy-MM-dd", text), "\(text)")
+            day = day.addingTimeInterval(86_400 + 3_600 * 3)
+            day = try #require(DisplayDate.parseDay(DisplayDate.dayInput(day)))
+            days += 1
+        }
+        #expect(days > 62_000)
+        // The changes of 2026 and 1980 (the first year with summer time after the war), both ways.
+        for text in ["2026-03-29", "2026-10-25", "1980-04-06", "1980-09-28", "2025-03-30", "2025-10-26"] {
+            for quarter in 0..<(24 * 4) {
+                let time = "\(quarter / 4 < 10 ? "0" : "")\(quarter / 4):\(["00", "15", "30", "45"][quarter % 4])"
+                let reference = referenceParse("yyyy-MM-dd HH:mm", "\(text) \(time)")
+                #expect(DisplayDate.parseDayTime(text, time) == reference, "\(text) \(time)")
+            }
+        }
+    }
+
+    /// Stricter than `DateFormatter`, which also took `2026/04/30`, `12.00` and full-width digits.
+    @Test("A day or time that does not exist, or is written otherwise, is refused", arguments: [
+        ("2026-02-29", "12:00"), ("2024-02-30", "12:00"), ("2026-13-01", "12:00"), ("2026-00-10", "12:00"), ("2026-04-31", "12:00"),
+        ("2026-4-301", "12:00"), ("26-04-2026", "12:00"), ("2026/04/30", "12:00"), ("2026-04-3x", "12:00"), ("２０２６-04-30", "12:00"),
+        ("2026-04-30", "24:00"), ("2026-04-30", "12:60"), ("2026-04-30", "1200"), ("2026-04-30", "12.00"), ("2026-04-30", "-1:00"), ("", ""),
+    ])
+    func refusesWhatIsNotADay(day: String, time: String) {
+        #expect(DisplayDate.parseDayTime(day, time) == nil)
+        if time == "12:00" { #expect(DisplayDate.parseDay(day) == nil) }
+    }
+
+    @Test("2000-02-29 and 2024-02-29 exist, 1900-02-29 and 2100-02-29 do not")
+    func leapDays() {
+        #expect(DisplayDate.parseDay("2000-02-29") != nil)
+        #expect(DisplayDate.parseDay("2024-02-29") != nil)
+        #expect(DisplayDate.parseDay("1900-02-29") == nil)
+        #expect(DisplayDate.parseDay("2100-02-29") == nil)
+    }
 }

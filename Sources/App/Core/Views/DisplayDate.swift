@@ -4,14 +4,6 @@ import Foundation
 enum DisplayDate {
     static let timeZone = TimeZone(identifier: "Europe/Oslo") ?? .current
 
-    private static func formatter(_ format: String) -> DateFormatter {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "nb_NO")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = format
-        return formatter
-    }
-
     static func dateTime(_ date: Date) -> String {
         let t = OsloTime(date)
         return "\(t.dd).\(t.mm).\(t.yyyy) \(t.hh):\(t.mi)"
@@ -49,8 +41,7 @@ enum DisplayDate {
 
     /// Parses `yyyy-MM-dd` (an HTML date input) as the start of that day in Norwegian time.
     static func parseDay(_ text: String) -> Date? {
-        guard text.count == 10 else { return nil }
-        return formatter("yyyy-MM-dd").date(from: text)
+        OsloTime.parse(text, time: nil)
     }
 
     /// `HH:mm` for an HTML time input.
@@ -61,8 +52,7 @@ enum DisplayDate {
 
     /// Parses a day (`yyyy-MM-dd`) and a time (`HH:mm`) in Norwegian time.
     static func parseDayTime(_ day: String, _ time: String) -> Date? {
-        guard day.count == 10, time.count == 5 else { return nil }
-        return formatter("yyyy-MM-dd HH:mm").date(from: "\(day) \(time)")
+        OsloTime.parse(day, time: time)
     }
 }
 
@@ -92,6 +82,58 @@ struct OsloTime {
         day = doy - (153 * mp + 2) / 5 + 1
         month = mp < 10 ? mp + 3 : mp - 9
         year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+    }
+
+    /// The moment a wall-clock day (`yyyy-MM-dd`) and time (`HH:mm`, nil for midnight) name in
+    /// Norwegian time; nil for anything else, or a day that does not exist. Parsed by hand: a
+    /// `DateFormatter` per call was a visible share of every form and API write.
+    ///
+    /// As `DateFormatter` did before: when the clocks go back, 02:00–03:00 comes twice and the second
+    /// (winter time) is meant; when they go forward, 02:00–03:00 does not exist and is refused.
+    static func parse(_ day: String, time: String?) -> Date? {
+        let d = Array(day.utf8)
+        guard d.count == 10, d[4] == UInt8(ascii: "-"), d[7] == UInt8(ascii: "-"),
+              let year = number(d[0..<4]), let month = number(d[5..<7]), let dayOfMonth = number(d[8..<10]),
+              (1...12).contains(month), dayOfMonth >= 1, dayOfMonth <= daysIn(month: month, year: year)
+        else { return nil }
+        var hour = 0, minute = 0
+        if let time {
+            let t = Array(time.utf8)
+            guard t.count == 5, t[2] == UInt8(ascii: ":"), let h = number(t[0..<2]), let m = number(t[3..<5]), h < 24, m < 60 else { return nil }
+            (hour, minute) = (h, m)
+        }
+        // Days since 1970-01-01 of the civil date (H. Hinnant's days-from-civil).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + dayOfMonth - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let local = Double((era * 146_097 + doe - 719_468) * 86_400 + hour * 3_600 + minute * 60)
+        // The offset in force a day before and a day after; at most one change lies between.
+        let zone = DisplayDate.timeZone
+        let before = zone.secondsFromGMT(for: Date(timeIntervalSince1970: local - 86_400))
+        let after = zone.secondsFromGMT(for: Date(timeIntervalSince1970: local + 86_400))
+        let fits = [before, after].map { Date(timeIntervalSince1970: local - Double($0)) }.filter { candidate in
+            Double(zone.secondsFromGMT(for: candidate)) == local - candidate.timeIntervalSince1970
+        }
+        return fits.max()
+    }
+
+    private static func number(_ digits: ArraySlice<UInt8>) -> Int? {
+        var value = 0
+        for digit in digits {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(digit) else { return nil }
+            value = value * 10 + Int(digit - UInt8(ascii: "0"))
+        }
+        return value
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     private static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
