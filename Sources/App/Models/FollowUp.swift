@@ -73,8 +73,13 @@ public final class Meeting: Model, @unchecked Sendable {
     }
 
     var participants: [MeetingParticipant] {
-        get { (try? JSONDecoder().decode([MeetingParticipant].self, from: Data(participantsJSON.utf8))) ?? [] }
+        get { Self.participants(fromJSON: participantsJSON) }
         set { participantsJSON = String(decoding: (try? JSONEncoder().encode(newValue)) ?? Data("[]".utf8), as: UTF8.self) }
+    }
+
+    /// The `participants` column as stored; unreadable text reads as no participants.
+    static func participants(fromJSON json: String) -> [MeetingParticipant] {
+        (try? JSONDecoder().decode([MeetingParticipant].self, from: Data(json.utf8))) ?? []
     }
 }
 

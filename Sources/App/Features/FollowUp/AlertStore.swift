@@ -76,7 +76,7 @@ enum AlertStore {
         let candidateID = try candidate.requireID()
         let next = try await Meeting.query(on: db).filter(\.$candidate.$id == candidateID)
             .filter(\.$cancelledAt == nil).filter(\.$minutesAt == nil).filter(\.$startsAt > now)
-            .sort(\.$startsAt).first()
+            .field(\.$startsAt).sort(\.$startsAt).first()
         // A candidate without any meeting in Samskap keeps what was registered for them otherwise.
         if next == nil, try await Meeting.query(on: db).filter(\.$candidate.$id == candidateID).count() == 0 { return }
         if candidate.nextMeetingAt != next?.startsAt {
@@ -91,12 +91,24 @@ enum AlertStore {
         let pathwayID = try pathway.requireID()
         let workplaceTypes: Set<PathwayEventType> = [.mentorContact, .employerFollowup, .evaluationMeeting, .firstWorkdayContact, .employerVisit]
         var workplace = events.filter { workplaceTypes.contains($0.type) }.map(\.occurredAt)
-        let meetings = try await Meeting.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$cancelledAt == nil).all()
+        // Only what the rules read of a meeting; the minutes and agenda can be long.
+        struct MeetingRow: Decodable {
+            var starts_at: Date
+            var minutes_at: Date?
+            var event_id: UUID?
+            var participants: String
+        }
+        let meetings = try await (db as! any SQLDatabase).select()
+            .columns("starts_at", "minutes_at", "event_id", "participants")
+            .from(Meeting.schema)
+            .where("pathway_id", .equal, pathwayID)
+            .where("cancelled_at", .is, SQLLiteral.null)
+            .all(decoding: MeetingRow.self)
         // A held meeting whose event was withdrawn (recorded by mistake) no longer counts.
         let activeEvents = Set(events.map(\.id))
-        for meeting in meetings where meeting.minutesAt != nil && (meeting.eventID.map(activeEvents.contains) ?? true) {
-            let roles = Set(meeting.participants.map(\.role))
-            if roles.contains(.mentor) || roles.contains(.employer) { workplace.append(meeting.startsAt) }
+        for meeting in meetings where meeting.minutes_at != nil && (meeting.event_id.map(activeEvents.contains) ?? true) {
+            let roles = Set(Meeting.participants(fromJSON: meeting.participants).map(\.role))
+            if roles.contains(.mentor) || roles.contains(.employer) { workplace.append(meeting.starts_at) }
         }
         let texts = Dictionary(model.criteria.map { ($0.id, $0.text) }, uniquingKeysWith: { first, _ in first })
         let criteria = try await PathwayCriteriaStore.load(pathwayID: pathwayID, on: db).values
@@ -116,8 +128,8 @@ enum AlertStore {
             workplaceContacts: workplace,
             criteria: criteria,
             agreements: agreements,
-            plannedMeetings: meetings.filter { $0.minutesAt == nil }.map(\.startsAt),
-            lastHeldMeeting: meetings.filter { $0.minutesAt != nil }.map(\.startsAt).max()
+            plannedMeetings: meetings.filter { $0.minutes_at == nil }.map(\.starts_at),
+            lastHeldMeeting: meetings.filter { $0.minutes_at != nil }.map(\.starts_at).max()
         )
     }
 
