@@ -28,16 +28,17 @@ public enum AuditLog {
     }
 
     /// Appends `events` to the chain. Must run inside the transaction of the change it records.
-    static func append(_ events: [AuditEvent], context: AuditContext, at date: Date, on db: any Database) async throws {
-        try await append([AuditBatch(events: events, context: context, at: date)], on: db)
+    /// `chainLocked`: the transaction took the chain's lock already (`lockChain`).
+    static func append(_ events: [AuditEvent], context: AuditContext, at date: Date, chainLocked: Bool = false, on db: any Database) async throws {
+        try await append([AuditBatch(events: events, context: context, at: date)], chainLocked: chainLocked, on: db)
     }
 
     /// Appends several callers' events in one go: one read of the chain head, one insert, one update.
     /// Each batch keeps its own actor, request and time; order is the order given.
-    static func append(_ batches: [AuditBatch], on db: any Database) async throws {
+    static func append(_ batches: [AuditBatch], chainLocked: Bool = false, on db: any Database) async throws {
         guard batches.contains(where: { !$0.events.isEmpty }) else { return }
         let sql = db as! any SQLDatabase
-        try await lockChain(on: db)
+        if !chainLocked { try await lockChain(on: db) }
         guard let head = try await sql.raw("SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1").first(decoding: Head.self) else {
             throw AuditChainError.headMissing
         }

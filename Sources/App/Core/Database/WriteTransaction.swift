@@ -59,7 +59,7 @@ extension Application {
                     if dialect == .sqlite { try await AuditLog.lockChain(on: tx) }
                     let recorder = AuditRecorder()
                     let result = try await body(tx, recorder)
-                    try await AuditLog.append(recorder.events, context: context, at: clock.now(), on: tx)
+                    try await AuditLog.append(recorder.events, context: context, at: clock.now(), chainLocked: dialect == .sqlite, on: tx)
                     return result
                 }
             }

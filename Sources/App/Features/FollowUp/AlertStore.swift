@@ -16,11 +16,13 @@ enum AlertStore {
     /// are not withdrawn, when the caller has just read them (the criteria refresh), so they are not
     /// read a second time; nil reads them.
     static func refresh(pathwayID: UUID, model: MethodModel, on db: any Database, now: Date, events: [RuleEvent]?) async throws {
+        struct OfficeRow: Decodable { var no_contact_alert_days: Int }
         guard let pathway = try await Pathway.find(pathwayID, on: db),
               let candidate = try await Candidate.find(pathway.$candidate.id, on: db),
-              let office = try await Office.find(pathway.$office.id, on: db) else { return }
+              let office = try await (db as! any SQLDatabase).select().column("no_contact_alert_days").from(Office.schema)
+                  .where("id", .equal, pathway.$office.id).first(decoding: OfficeRow.self) else { return }
         let events = if let events { events } else { try await PathwayCriteriaStore.ruleEvents(pathwayID: pathwayID, on: db) }
-        let snapshot = try await snapshot(pathway, candidate: candidate, office: office, model: model, events: events, on: db)
+        let snapshot = try await snapshot(pathway, candidate: candidate, noContactDays: office.no_contact_alert_days, model: model, events: events, on: db)
         let (wanted, nextCheck) = AlertRules.evaluate(snapshot, now: now)
         let open = try await Alert.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$resolvedAt == nil).all()
         var byKey: [String: Alert] = [:]
@@ -86,7 +88,7 @@ enum AlertStore {
     }
 
     private static func snapshot(
-        _ pathway: Pathway, candidate: Candidate, office: Office, model: MethodModel, events: [RuleEvent], on db: any Database
+        _ pathway: Pathway, candidate: Candidate, noContactDays: Int, model: MethodModel, events: [RuleEvent], on db: any Database
     ) async throws -> AlertRules.Snapshot {
         let pathwayID = try pathway.requireID()
         let workplaceTypes: Set<PathwayEventType> = [.mentorContact, .employerFollowup, .evaluationMeeting, .firstWorkdayContact, .employerVisit]
@@ -123,7 +125,7 @@ enum AlertStore {
             pathwayActive: pathway.status == .active,
             candidateIsHybrid: candidate.isHybrid,
             followUpSince: followUpSince,
-            noContactDays: office.noContactAlertDays,
+            noContactDays: noContactDays,
             events: events.map { ($0.type, $0.occurredAt) },
             workplaceContacts: workplace,
             criteria: criteria,

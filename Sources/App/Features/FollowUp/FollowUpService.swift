@@ -209,17 +209,21 @@ struct FollowUpService: WritingService {
 
     /// The employer of the pathway's latest approved placement, so workplace events name it.
     static func currentEmployer(_ pathwayID: UUID, on db: any Database) async throws -> UUID? {
-        try await PathwayEvent.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$withdrawnAt == nil)
-            .filter(\.$type ~~ [.placementStart, .jobTasteStart, .hired]).filter(\.$employer.$id != nil)
-            .sort(\.$occurredAt, .descending).first()?.$employer.id
+        struct Row: Decodable { var employer_id: UUID }
+        let types: [PathwayEventType] = [.placementStart, .jobTasteStart, .hired]
+        return try await (db as! any SQLDatabase).select().column("employer_id").from(PathwayEvent.schema)
+            .where("pathway_id", .equal, pathwayID).where("withdrawn_at", .is, SQLLiteral.null)
+            .where("type", .in, types.map(\.rawValue)).where("employer_id", .isNot, SQLLiteral.null)
+            .orderBy("occurred_at", .descending).limit(1)
+            .first(decoding: Row.self)?.employer_id
     }
 
+    /// Moves the candidate's last contact forward to `at`; one statement, no read.
     static func touchLastContact(_ candidateID: UUID, at: Date, on db: any Database) async throws {
-        guard let candidate = try await Candidate.find(candidateID, on: db) else { return }
-        if candidate.lastContactAt.map({ $0 < at }) ?? true {
-            candidate.lastContactAt = at
-            try await candidate.save(on: db)
-        }
+        try await (db as! any SQLDatabase).update(Candidate.schema).set("last_contact_at", to: at)
+            .where("id", .equal, candidateID)
+            .where { $0.where("last_contact_at", .is, SQLLiteral.null).orWhere("last_contact_at", .lessThan, at) }
+            .run()
     }
 }
 
