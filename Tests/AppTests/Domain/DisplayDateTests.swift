@@ -4,12 +4,16 @@ import Testing
 
 @Suite("Dates shown in Norwegian time")
 struct DisplayDateTests {
-    private func reference(_ format: String, _ date: Date) -> String {
+    private func formatter(_ format: String) -> DateFormatter {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "nb_NO")
         formatter.timeZone = DisplayDate.timeZone
         formatter.dateFormat = format
-        return formatter.string(from: date)
+        return formatter
+    }
+
+    private func reference(_ format: String, _ date: Date) -> String {
+        formatter(format).string(from: date)
     }
 
     @Test("The arithmetic formatting agrees with DateFormatter across years, leap days and both daylight-saving changes")
@@ -39,11 +43,7 @@ struct DisplayDateTests {
     }
 
     private func referenceParse(_ format: String, _ text: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "nb_NO")
-        formatter.timeZone = DisplayDate.timeZone
-        formatter.dateFormat = format
-        return formatter.date(from: text)
+        formatter(format).date(from: text)
     }
 
     @Test("Parsing a day, and a day with a time, agrees with DateFormatter for every day 1930–2100 and every quarter hour around the daylight-saving changes")
