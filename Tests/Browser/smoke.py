@@ -78,13 +78,20 @@ def login_with_keyboard(browser, label):
     assert active.get_attribute("id") == "password"
     active.send_keys(PASSWORD, Keys.ENTER)
 
-    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
+    left(browser, "/logg-inn")
     heading = browser.find_element(By.TAG_NAME, "h1").text
     assert heading == "Hei, Vera Veileder", f"start page heading: {heading!r}"
     assert "NAV Demo Nord" in browser.page_source
     check_accessibility(browser, f"start page ({label})")
     no_horizontal_scroll(browser, f"start page ({label})")
     shot(browser, f"start-{label}")
+
+
+def left(browser, path):
+    """Waits until the browser has left `path` and the next page has its heading. Waiting only for
+    an h1 can see the old page's heading, before the form's answer arrived."""
+    WebDriverWait(browser, 10).until(lambda b: path not in b.current_url.replace(BASE, ""))
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
 
 
 def check_page(browser, path, label, name, expect):
@@ -166,12 +173,14 @@ def leader_overview(browser, label):
     browser.get(BASE + "/logg-inn")
     browser.find_element(By.ID, "username").send_keys("leder1")
     browser.find_element(By.ID, "password").send_keys(PASSWORD, Keys.ENTER)
-    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
+    left(browser, "/logg-inn")
     check_page(browser, "/kontor/oversikt", label, "overview", "Viktor Veileder")
     check_page(browser, "/kontor/kvalitet", label, "quality", "Kvalitetskriterier på kontoret")
     check_page(browser, "/kontor/oppfolging", label, "office-follow-up", "Ordliste for klarspråk")
     check_page(browser, "/metodemodeller", label, "models", "Snart Ansatt")
+    models_url = browser.current_url
     browser.find_element(By.LINK_TEXT, "Snart Ansatt").click()
+    WebDriverWait(browser, 10).until(EC.url_changes(models_url))
     WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
     check_page(browser, browser.current_url.replace(BASE, ""), label, "model", "Risiko")
 
@@ -182,7 +191,7 @@ def sign_in_outside_nav(browser, label, username):
     browser.get(BASE + "/logg-inn")
     browser.find_element(By.ID, "username").send_keys(username)
     browser.find_element(By.ID, "password").send_keys(PASSWORD, Keys.ENTER)
-    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
+    left(browser, "/logg-inn")
     if browser.find_elements(By.ID, "erklaering-accept"):
         assert "Taushetserklæring" in browser.page_source, "the declaration comes first"
         check_accessibility(browser, f"declaration ({label})")
@@ -190,7 +199,7 @@ def sign_in_outside_nav(browser, label, username):
         shot(browser, f"declaration-{label}")
         browser.find_element(By.ID, "erklaering-accept").click()
         browser.find_element(By.CSS_SELECTOR, "#erklaering button[type=submit]").click()
-        WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
+        left(browser, "/erklaering")
 
 
 def outside_nav(browser, label):
@@ -210,7 +219,7 @@ def outside_nav(browser, label):
     browser.get(BASE + "/logg-inn")
     browser.find_element(By.ID, "username").send_keys("veileder1")
     browser.find_element(By.ID, "password").send_keys(PASSWORD, Keys.ENTER)
-    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
+    left(browser, "/logg-inn")
     assert "Mentoren ber om hjelp" in browser.page_source, "the mentor's alarm is on the start page"
     check_page(browser, "/meldinger", label, "messages", "Meldinger fra arbeidsgivere")
     check_page(browser, "/samlinger", label, "gatherings", "amling")
@@ -221,7 +230,7 @@ def sign_in(browser, username):
     browser.get(BASE + "/logg-inn")
     browser.find_element(By.ID, "username").send_keys(username)
     browser.find_element(By.ID, "password").send_keys(PASSWORD, Keys.ENTER)
-    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
+    left(browser, "/logg-inn")
 
 
 def first_link(browser, prefix):
