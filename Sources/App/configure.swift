@@ -50,6 +50,7 @@ private func configureDatabase(_ app: Application, _ location: DatabaseLocation)
     case let .sqlite(path):
         app.databases.use(.sqlite(.file(path)), as: .sqlite)
         app.writeGate = WriteGate()
+        app.writeBatcher = WriteBatcher(app: app)
         // WAL lets readers work while one writer commits; the setting is stored in the file.
         try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
     case let .postgres(url):

@@ -1,4 +1,6 @@
 import Fluent
+import NIOConcurrencyHelpers
+import SQLKit
 import Vapor
 
 /// Serialises this process's write transactions on SQLite, which has one writer at a time anyway;
@@ -32,14 +34,25 @@ public enum WriteError: Error, CustomStringConvertible {
 
 extension Application {
     private struct WriteGateKey: StorageKey { typealias Value = WriteGate }
+    private struct WriteBatcherKey: StorageKey { typealias Value = WriteBatcher }
 
     var writeGate: WriteGate? {
         get { storage[WriteGateKey.self] }
         set { storage[WriteGateKey.self] = newValue }
     }
 
+    /// SQLite only: groups concurrent writes into shared transactions.
+    var writeBatcher: WriteBatcher? {
+        get { storage[WriteBatcherKey.self] }
+        set { storage[WriteBatcherKey.self] = newValue }
+    }
+
     /// Runs `body` in one transaction and appends what it recorded to the audit trail in the same
     /// transaction: the change and its audit entries are kept or lost together.
+    ///
+    /// On SQLite, writers that arrive while another write commits go together in the next
+    /// transaction (`WriteBatcher`), each in its own savepoint: they share one commit, while a body
+    /// that throws takes back only its own changes and entries.
     public func write<T: Sendable>(
         context: AuditContext,
         on db: (any Database)? = nil,
@@ -47,27 +60,24 @@ extension Application {
     ) async throws -> T {
         guard !WriteScope.isOpen else { throw WriteError.nested }
         let db = db ?? self.db
-        let dialect = DatabaseDialect(db)
-        let gate = dialect == .sqlite ? writeGate : nil
+        if DatabaseDialect(db) == .sqlite, let batcher = writeBatcher {
+            let result = NIOLockedValueBox<T?>(nil)
+            try await batcher.run(WriteJob(context: context, db: db) { tx, recorder in
+                let value = try await body(tx, recorder)
+                result.withLockedValue { $0 = value }
+            })
+            return result.withLockedValue { $0! }
+        }
         let clock = samskap.clock
-        await gate?.acquire()
-        do {
-            let result = try await WriteScope.$isOpen.withValue(true) {
-                try await db.transaction { tx in
-                    // SQLite: make the first statement a write, so the transaction holds the write
-                    // lock from the start and cannot fail later on a stale read snapshot.
-                    if dialect == .sqlite { try await AuditLog.lockChain(on: tx) }
-                    let recorder = AuditRecorder()
-                    let result = try await body(tx, recorder)
-                    try await AuditLog.append(recorder.events, context: context, at: clock.now(), chainLocked: dialect == .sqlite, on: tx)
-                    return result
-                }
+        return try await db.transaction { tx in
+            // Set inside the transaction's closure: Fluent runs it in a task of its own, which does
+            // not inherit the caller's task-locals.
+            try await WriteScope.$isOpen.withValue(true) {
+                let recorder = AuditRecorder()
+                let result = try await body(tx, recorder)
+                try await AuditLog.append(recorder.events, context: context, at: clock.now(), on: tx)
+                return result
             }
-            await gate?.release()
-            return result
-        } catch {
-            await gate?.release()
-            throw error
         }
     }
 
@@ -98,5 +108,126 @@ extension Request {
 
     public func audit(_ events: AuditEvent...) async throws {
         try await application.audit(events, context: auditContext)
+    }
+}
+
+/// One caller's write: its body, and whom to tell how it went.
+struct WriteJob: Sendable {
+    var context: AuditContext
+    var db: any Database
+    var body: @Sendable (any Database, AuditRecorder) async throws -> Void
+
+    init(context: AuditContext, db: any Database, body: @escaping @Sendable (any Database, AuditRecorder) async throws -> Void) {
+        self.context = context
+        self.db = db
+        self.body = body
+    }
+}
+
+/// Group commit for SQLite, which has one writer at a time anyway.
+///
+/// While one transaction runs, the writes that arrive queue up; the next transaction takes all of
+/// them (at most `maxJobs`), each body in its own savepoint, then appends every kept body's audit
+/// entries in one go and commits once. A body that throws is rolled back to its savepoint: its
+/// changes and entries are gone and its caller gets its error, while the others are kept. If the
+/// transaction itself fails (the commit, the audit append), every caller in it gets that error and
+/// nothing of it is kept. Every caller waits for the commit of its own write, as before; with one
+/// writer at a time it behaves as one transaction per write.
+///
+/// A commit waits for the disk (2.4 ms on the benchmark machine), and the audit chain's lock, head
+/// and update are paid per transaction: under load, many writes now share both.
+actor WriteBatcher {
+    /// At most this many writes share one transaction, so the write lock is not held for long.
+    static let maxJobs = 64
+
+    private let app: Application
+    private var pending: [(job: WriteJob, done: CheckedContinuation<Void, any Error>)] = []
+    private var draining = false
+    /// Transactions run so far, and writes in them; tests read these to see writes share commits.
+    private(set) var transactions = 0
+    private(set) var jobs = 0
+    /// Writes waiting for the next transaction.
+    var waiting: Int { pending.count }
+
+    init(app: Application) {
+        self.app = app
+    }
+
+    func run(_ job: WriteJob) async throws {
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            pending.append((job, done))
+            if !draining {
+                draining = true
+                // Detached: the caller's task-locals do not belong to the drain.
+                Task.detached { await self.drain() }
+            }
+        }
+    }
+
+    private func drain() async {
+        while !pending.isEmpty {
+            let taken = Array(pending.prefix(Self.maxJobs))
+            pending.removeFirst(taken.count)
+            transactions += 1
+            jobs += taken.count
+            let outcomes = await app.runWrites(taken.map(\.job))
+            for (caller, outcome) in zip(taken, outcomes) {
+                caller.done.resume(with: outcome)
+            }
+        }
+        draining = false
+    }
+}
+
+extension Application {
+    /// One transaction for `jobs`, at the write gate; see `WriteBatcher`. Returns each job's outcome.
+    fileprivate func runWrites(_ jobs: [WriteJob]) async -> [Result<Void, any Error>] {
+        guard let db = jobs.first?.db else { return [] }
+        let clock = samskap.clock
+        let gate = writeGate
+        await gate?.acquire()
+        let outcomes = NIOLockedValueBox<[Result<Void, any Error>]>(Array(repeating: .success(()), count: jobs.count))
+        do {
+            try await db.transaction { tx in
+                // Inside the closure: Fluent runs it in a task of its own (see `write`).
+                try await WriteScope.$isOpen.withValue(true) {
+                    let sql = tx as! any SQLDatabase
+                    // The first statement is a write, so the transaction holds the write lock from
+                    // the start and cannot fail later on a stale read snapshot.
+                    try await AuditLog.lockChain(on: tx)
+                    var audits: [AuditBatch] = []
+                    for (index, job) in jobs.enumerated() {
+                        let recorder = AuditRecorder()
+                        guard jobs.count > 1 else {
+                            // Alone: its error rolls back the whole transaction, no savepoint needed.
+                            try await job.body(tx, recorder)
+                            audits.append(AuditBatch(events: recorder.events, context: job.context, at: clock.now()))
+                            continue
+                        }
+                        try await sql.raw("SAVEPOINT samskap_write").run()
+                        do {
+                            try await job.body(tx, recorder)
+                            try await sql.raw("RELEASE SAVEPOINT samskap_write").run()
+                            audits.append(AuditBatch(events: recorder.events, context: job.context, at: clock.now()))
+                        } catch {
+                            outcomes.withLockedValue { $0[index] = .failure(error) }
+                            // Should this fail, the transaction is broken and all of it is rolled back.
+                            try await sql.raw("ROLLBACK TO SAVEPOINT samskap_write").run()
+                            try await sql.raw("RELEASE SAVEPOINT samskap_write").run()
+                        }
+                    }
+                    try await AuditLog.append(audits, chainLocked: true, on: tx)
+                }
+            }
+        } catch {
+            // Rolled back: nothing of this transaction is kept, so no caller in it succeeded.
+            outcomes.withLockedValue { results in
+                for index in results.indices {
+                    if case .success = results[index] { results[index] = .failure(error) }
+                }
+            }
+        }
+        await gate?.release()
+        return outcomes.withLockedValue { $0 }
     }
 }
