@@ -7,49 +7,35 @@ import Vapor
 /// While one transaction commits, the callers that arrive queue up and go together in the next one:
 /// under load, dozens of reads share one commit instead of each paying for its own, and the chain
 /// head is read and written once per transaction. With one caller at a time it behaves as before.
-actor AuditBatcher {
+final class AuditBatcher: Sendable {
     /// At most this many callers share one transaction, so one commit stays short.
     static let maxCallers = 256
 
-    private let app: Application
-    private var pending: [(batch: AuditBatch, done: CheckedContinuation<Void, any Error>)] = []
-    private var draining = false
+    private let queue: GroupQueue<AuditBatch>
 
     init(app: Application) {
-        self.app = app
+        queue = GroupQueue(maxItems: Self.maxCallers) { batches in
+            do {
+                try await app.appendAudit(batches)
+                return batches.map { _ in .success(()) }
+            } catch {
+                // One caller's bad entry must not fail the others: each is tried alone.
+                var outcomes: [Result<Void, any Error>] = []
+                for batch in batches {
+                    do {
+                        try await app.appendAudit([batch])
+                        outcomes.append(.success(()))
+                    } catch {
+                        outcomes.append(.failure(error))
+                    }
+                }
+                return outcomes
+            }
+        }
     }
 
     func append(_ batch: AuditBatch) async throws {
-        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
-            pending.append((batch, done))
-            if !draining {
-                draining = true
-                // Detached: the caller's task-locals (an open write scope, say) do not belong to the drain.
-                Task.detached { await self.drain() }
-            }
-        }
-    }
-
-    private func drain() async {
-        while !pending.isEmpty {
-            let taken = Array(pending.prefix(Self.maxCallers))
-            pending.removeFirst(taken.count)
-            do {
-                try await app.appendAudit(taken.map(\.batch))
-                for caller in taken { caller.done.resume() }
-            } catch {
-                // One caller's bad entry must not fail the others: each is tried alone.
-                for caller in taken {
-                    do {
-                        try await app.appendAudit([caller.batch])
-                        caller.done.resume()
-                    } catch {
-                        caller.done.resume(throwing: error)
-                    }
-                }
-            }
-        }
-        draining = false
+        try await queue.submit(batch)
     }
 }
 

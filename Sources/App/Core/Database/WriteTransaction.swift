@@ -136,47 +136,24 @@ struct WriteJob: Sendable {
 ///
 /// A commit waits for the disk (2.4 ms on the benchmark machine), and the audit chain's lock, head
 /// and update are paid per transaction: under load, many writes now share both.
-actor WriteBatcher {
+final class WriteBatcher: Sendable {
     /// At most this many writes share one transaction, so the write lock is not held for long.
     static let maxJobs = 64
 
-    private let app: Application
-    private var pending: [(job: WriteJob, done: CheckedContinuation<Void, any Error>)] = []
-    private var draining = false
-    /// Transactions run so far, and writes in them; tests read these to see writes share commits.
-    private(set) var transactions = 0
-    private(set) var jobs = 0
-    /// Writes waiting for the next transaction.
-    var waiting: Int { pending.count }
+    private let queue: GroupQueue<WriteJob>
 
     init(app: Application) {
-        self.app = app
+        queue = GroupQueue(maxItems: Self.maxJobs) { jobs in await app.runWrites(jobs) }
     }
 
     func run(_ job: WriteJob) async throws {
-        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
-            pending.append((job, done))
-            if !draining {
-                draining = true
-                // Detached: the caller's task-locals do not belong to the drain.
-                Task.detached { await self.drain() }
-            }
-        }
+        try await queue.submit(job)
     }
 
-    private func drain() async {
-        while !pending.isEmpty {
-            let taken = Array(pending.prefix(Self.maxJobs))
-            pending.removeFirst(taken.count)
-            transactions += 1
-            jobs += taken.count
-            let outcomes = await app.runWrites(taken.map(\.job))
-            for (caller, outcome) in zip(taken, outcomes) {
-                caller.done.resume(with: outcome)
-            }
-        }
-        draining = false
-    }
+    /// Transactions run so far; tests read it to see writes share commits.
+    var transactions: Int { get async { await queue.groups } }
+    /// Writes waiting for the next transaction.
+    var waiting: Int { get async { await queue.waiting } }
 }
 
 extension Application {
