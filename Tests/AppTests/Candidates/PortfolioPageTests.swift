@@ -52,7 +52,7 @@ struct PortfolioPageTests {
 
             let veileder1 = try await t.user("veileder1")
             let query = PortfolioQuery(counselorID: veileder1.id!, officeID: veileder1.$office.id!, now: t.clock.now())
-            let counts = try await query.counts(on: t.sql)
+            let counts = try await query.load(on: t.db).counts
             let total = try await Candidate.query(on: t.db).filter(\.$counselor.$id == veileder1.id!).count()
             #expect(counts[.all] == total)
             #expect((counts[.needsAction] ?? 0) >= 1)
@@ -66,9 +66,15 @@ struct PortfolioPageTests {
                 var filtered = query
                 filtered.filter = filter
                 var listed = 0
-                for page in 1...max(1, (count + PortfolioQuery.pageSize - 1) / PortfolioQuery.pageSize) {
+                let pages = max(1, (count + PortfolioQuery.pageSize - 1) / PortfolioQuery.pageSize)
+                for page in 1...pages + 1 {
                     filtered.page = page
-                    listed += try await filtered.rows(on: t.sql).count
+                    let loaded = try await filtered.load(on: t.db)
+                    // Every page, the one after the last included (no rows), brings all the counts.
+                    #expect(loaded.counts == counts, "\(filter.raw), page \(page): counts")
+                    if filter == .needsAction { #expect(loaded.rows.allSatisfy { $0.needs_action == 1 }) }
+                    if page > pages { #expect(loaded.rows.isEmpty) }
+                    listed += loaded.rows.count
                 }
                 #expect(listed == count, "\(filter.raw): rows from SQL \(listed)")
             }

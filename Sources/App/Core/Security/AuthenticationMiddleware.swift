@@ -23,17 +23,24 @@ struct AuthenticationMiddleware: AsyncMiddleware {
     private func authenticateBearer(_ request: Request) async throws {
         guard let bearer = request.headers.bearerAuthorization else { return }
         let digest = SecretToken.digest(bearer.token)
-        guard let token = try await APIToken.query(on: request.db).filter(\.$tokenHash == digest).first(),
-              token.revokedAt == nil,
-              let principal = try await loadPrincipal(userID: token.$user.id, channel: .token(id: token.id!), on: request.db)
+        // The token with its user, office and roles in one statement; a revoked token or a deactivated
+        // account finds no row.
+        let rows = try await (request.db as! any SQLDatabase).raw("""
+            SELECT t.id AS credential_id, t.last_used_at AS credential_seen_at, \(Self.principalColumns)
+            FROM api_tokens t JOIN users u ON u.id = t.user_id AND u.is_active = \(bind: true) \(Self.principalJoins)
+            WHERE t.token_hash = \(bind: digest) AND t.revoked_at IS NULL
+            """).all()
+        let token = try rows.first?.decode(model: CredentialRow.self)
+        guard let token,
+              let principal = try await principal(from: rows, channel: .token(id: token.credential_id), on: request.db)
         else {
             try await request.audit(AuditEvent(.tokenRejected, objectType: AuditObjectType.apiToken, outcome: .denied, detail: "ukjent, tilbakekalt eller deaktivert"))
             throw ProblemError(.unauthorized, key: "problem.token_invalid", headers: ["WWW-Authenticate": "Bearer error=\"invalid_token\""])
         }
         request.principal = principal
         let now = request.now
-        if token.lastUsedAt.map({ now.timeIntervalSince($0) > 300 }) ?? true {
-            let tokenID = token.id!
+        if token.credential_seen_at.map({ now.timeIntervalSince($0) > 300 }) ?? true {
+            let tokenID = token.credential_id
             try await request.write { db, _ in
                 try await APIToken.query(on: db).set(\.$lastUsedAt, to: now).filter(\.$id == tokenID).update()
             }
@@ -43,30 +50,62 @@ struct AuthenticationMiddleware: AsyncMiddleware {
     private func authenticateSession(_ request: Request) async throws {
         guard let cookie = request.cookies[Self.sessionCookie]?.string, !cookie.isEmpty else { return }
         let digest = SecretToken.digest(cookie)
-        guard let session = try await UserSession.query(on: request.db).filter(\.$tokenHash == digest).first() else { return }
+        // The session with its user, office and roles in one statement. The user is joined on the
+        // side: an expired session is ended even when its account has been deactivated since.
+        let rows = try await (request.db as! any SQLDatabase).raw("""
+            SELECT s.id AS credential_id, s.last_seen_at AS credential_seen_at, s.user_id AS session_user_id, s.csrf_token, \(Self.principalColumns)
+            FROM sessions s LEFT JOIN users u ON u.id = s.user_id AND u.is_active = \(bind: true) \(Self.principalJoins)
+            WHERE s.token_hash = \(bind: digest)
+            """).all()
+        guard let first = rows.first else { return }
+        let session = try first.decode(model: SessionRow.self)
         let now = request.now
-        let sessionID = session.id!
-        if now.timeIntervalSince(session.lastSeenAt) > request.samskap.config.sessionIdleTimeout {
+        let sessionID = session.credential_id
+        let lastSeenAt = session.credential_seen_at
+        if now.timeIntervalSince(lastSeenAt) > request.samskap.config.sessionIdleTimeout {
             request.storage[SessionExpiredKey.self] = true
-            let context = AuditContext(actorUserID: session.$user.id, actorUsername: nil, requestID: request.id)
+            let context = AuditContext(actorUserID: session.session_user_id, actorUsername: nil, requestID: request.id)
             try await request.application.write(context: context) { db, audit in
                 try await UserSession.query(on: db).filter(\.$id == sessionID).delete()
-                audit.record(AuditEvent(.sessionExpired, objectType: AuditObjectType.user, objectID: session.$user.id.uuidString))
+                audit.record(AuditEvent(.sessionExpired, objectType: AuditObjectType.user, objectID: session.session_user_id.uuidString))
             }
             return
         }
-        guard let principal = try await loadPrincipal(
-            userID: session.$user.id, channel: .session(id: sessionID, csrfToken: session.csrfToken), on: request.db
+        guard let principal = try await principal(
+            from: rows, channel: .session(id: sessionID, csrfToken: session.csrf_token), on: request.db
         ) else { return }
         request.principal = principal
-        if now.timeIntervalSince(session.lastSeenAt) > Self.touchInterval {
+        if now.timeIntervalSince(lastSeenAt) > Self.touchInterval {
             try await request.write { db, _ in
                 try await UserSession.query(on: db).set(\.$lastSeenAt, to: now).filter(\.$id == sessionID).update()
             }
         }
     }
 
+    /// What the principal needs from the user, the office and the roles, after the credential's
+    /// own columns. One row per role (none: one row with a NULL role); `u.username` is NULL when the
+    /// account is deactivated.
+    private static let principalColumns: SQLQueryString = """
+        u.id AS user_id, u.username, u.display_name, u.office_id, u.must_change_password, u.is_demo, u.locale, \
+        o.enhet_number, o.name AS office_name, r.role
+        """
+    private static let principalJoins: SQLQueryString =
+        "LEFT JOIN offices o ON o.id = u.office_id LEFT JOIN user_roles r ON r.user_id = u.id"
+
+    private struct CredentialRow: Decodable {
+        var credential_id: UUID
+        var credential_seen_at: Date?
+    }
+
+    private struct SessionRow: Decodable {
+        var credential_id: UUID
+        var credential_seen_at: Date
+        var session_user_id: UUID
+        var csrf_token: String
+    }
+
     private struct UserRow: Decodable {
+        var user_id: UUID
         var username: String
         var display_name: String
         var office_id: UUID?
@@ -78,22 +117,16 @@ struct AuthenticationMiddleware: AsyncMiddleware {
     }
 
     private struct RoleRow: Decodable {
-        var role: String
+        var role: String?
     }
 
-    /// The user with roles and office, or nil when the account is deactivated.
-    /// Runs on every request: two statements, the user joined with the office, then the roles.
-    private func loadPrincipal(userID: UUID, channel: Principal.Channel, on db: any Database) async throws -> Principal? {
-        let sql = db as! any SQLDatabase
-        guard let user = try await sql.raw("""
-            SELECT u.username, u.display_name, u.office_id, u.must_change_password, u.is_demo, u.locale, \
-            o.enhet_number, o.name AS office_name \
-            FROM users u LEFT JOIN offices o ON o.id = u.office_id \
-            WHERE u.id = \(bind: userID) AND u.is_active = \(bind: true)
-            """).first(decoding: UserRow.self)
-        else { return nil }
-        let roles = Set(try await sql.raw("SELECT role FROM user_roles WHERE user_id = \(bind: userID)")
-            .all(decoding: RoleRow.self).compactMap { Role(rawValue: $0.role) })
+    /// The principal from the rows of a credential joined with its user, office and roles, or nil
+    /// when the account is deactivated (or an external account lacks its link).
+    private func principal(from rows: [any SQLRow], channel: Principal.Channel, on db: any Database) async throws -> Principal? {
+        guard let first = rows.first, try !first.decodeNil(column: "username") else { return nil }
+        let user = try first.decode(model: UserRow.self)
+        let userID = user.user_id
+        let roles = Set(try rows.compactMap { try $0.decode(model: RoleRow.self).role.flatMap(Role.init(rawValue:)) })
         var external: ExternalLink?
         if roles.contains(where: { !$0.isInternal }) {
             // An external role without the record of whom it stands for is not a usable account.

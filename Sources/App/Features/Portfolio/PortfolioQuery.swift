@@ -51,8 +51,10 @@ enum PortfolioFilter: Hashable, Sendable {
     /// Column name in the counts query.
     var countColumn: String { "n_" + raw.replacingOccurrences(of: "-", with: "_") }
 
-    /// The predicate on `c` (candidates) at `now`.
-    func predicate(now: Date) -> SQLQueryString {
+    /// The predicate on `c` (candidates) at `now`. With `needsActionColumn`, `c` is a row that already
+    /// holds the "needs action" test as the column `needs_action` (the portfolio's `base`).
+    func predicate(now: Date, needsActionColumn: Bool = false) -> SQLQueryString {
+        if needsActionColumn, self == .needsAction { return "c.needs_action = 1" }
         let since = now.addingTimeInterval(-Double(Self.recentDays) * 86_400)
         switch self {
         case .all: return "1 = 1"
@@ -135,44 +137,49 @@ struct PortfolioQuery: Sendable {
         return where_
     }
 
-    /// The counts and the page's rows from one snapshot of the database, so a change committed
-    /// between the two statements cannot make a count differ from its list.
+    /// The counts and the page's rows in one statement, so both come from one snapshot of the database
+    /// (a change committed meanwhile cannot make a count differ from its list) and the database is asked
+    /// once. The candidate's "needs action" test, the costly predicate, runs once per candidate.
+    ///
+    /// `base` is the counselor's candidates (searched) with that test as a column; `counts` sums every
+    /// filter over it; the page is joined to the single row of counts, so an empty page still brings
+    /// the counts (as one row whose candidate columns are NULL).
     func load(on db: any Database) async throws -> (counts: [PortfolioFilter: Int], rows: [Row]) {
-        try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
-            if DatabaseDialect(tx) == .postgres {
-                try await sql.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY").run()
-            }
-            return (try await counts(on: sql), try await rows(on: sql))
+        let sql = db as! any SQLDatabase
+        let offset = (max(page, 1) - 1) * Self.pageSize
+        let countColumns = PortfolioFilter.allCases.map { filter -> SQLQueryString in
+            "COALESCE(SUM(CASE WHEN \(filter.predicate(now: now, needsActionColumn: true)) THEN 1 ELSE 0 END), 0) AS \(ident: filter.countColumn)"
         }
-    }
-
-    /// Every filter's count, from one query.
-    func counts(on sql: any SQLDatabase) async throws -> [PortfolioFilter: Int] {
-        let columns = PortfolioFilter.allCases.map { filter -> SQLQueryString in
-            "COALESCE(SUM(CASE WHEN \(filter.predicate(now: now)) THEN 1 ELSE 0 END), 0) AS \(ident: filter.countColumn)"
-        }
-        let query: SQLQueryString = "SELECT \(columns.joined(separator: ", ")) FROM candidates c WHERE \(base)"
-        guard let row = try await sql.raw(query).first() else { return [:] }
+        let query: SQLQueryString = """
+            WITH base AS (
+                SELECT c.id, c.fnr, c.first_name, c.last_name, c.municipality, c.innsatsgruppe, c.main_benefit, c.is_hybrid,
+                       c.hybrid_since, c.last_contact_at, c.next_meeting_at, c.created_at,
+                       CASE WHEN \(PortfolioFilter.needsAction.predicate(now: now)) THEN 1 ELSE 0 END AS needs_action
+                FROM candidates c
+                WHERE \(base)
+            ), counts AS (
+                SELECT \(countColumns.joined(separator: ", ")) FROM base c
+            )
+            SELECT k.*, c.*
+            FROM counts k LEFT JOIN (
+                SELECT * FROM base c
+                WHERE \(filter.predicate(now: now, needsActionColumn: true))
+                ORDER BY \(sort.orderBy)
+                LIMIT \(literal: Self.pageSize) OFFSET \(literal: offset)
+            ) c ON 1 = 1
+            ORDER BY \(sort.orderBy)
+            """
+        let result = try await sql.raw(query).all()
+        guard let first = result.first else { return ([:], []) }
         var counts: [PortfolioFilter: Int] = [:]
         for filter in PortfolioFilter.allCases {
-            counts[filter] = try row.decode(column: filter.countColumn, as: Int.self)
+            counts[filter] = try first.decode(column: filter.countColumn, as: Int.self)
         }
-        return counts
-    }
-
-    /// The rows of the current page.
-    func rows(on sql: any SQLDatabase) async throws -> [Row] {
-        let offset = (max(page, 1) - 1) * Self.pageSize
-        let query: SQLQueryString = """
-            SELECT c.id, c.fnr, c.first_name, c.last_name, c.municipality, c.innsatsgruppe, c.main_benefit, c.is_hybrid,
-                   c.hybrid_since, c.last_contact_at, c.next_meeting_at, c.created_at,
-                   CASE WHEN \(PortfolioFilter.needsAction.predicate(now: now)) THEN 1 ELSE 0 END AS needs_action
-            FROM candidates c
-            WHERE \(base) AND \(filter.predicate(now: now))
-            ORDER BY \(sort.orderBy)
-            LIMIT \(literal: Self.pageSize) OFFSET \(literal: offset)
-            """
-        return try await sql.raw(query).all(decoding: Row.self)
+        var rows: [Row] = []
+        rows.reserveCapacity(result.count)
+        for row in result where try !row.decodeNil(column: "id") {
+            rows.append(try row.decode(model: Row.self))
+        }
+        return (counts, rows)
     }
 }
