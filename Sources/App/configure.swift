@@ -84,6 +84,7 @@ enum Migrations {
         M0010_CreateWorkspace(),
         M0011_CreateReflection(),
         M0012_AddScaleIndexes(),
+        M0013_AddNeedsActionAt(),
     ]
 
     static func register(on app: Application) {

@@ -423,13 +423,7 @@ struct CandidateAPITests {
             for id in ids.prefix(2) {
                 #expect(try await api.post("/api/v1/candidates/\(id)/hybrid", ["action": "start", "reason": "Tett oppfølging"]).status == .ok)
             }
-            let item = ActionItem()
-            item.$candidate.id = ids[3]
-            item.kind = "test"
-            item.title = "Følg opp"
-            item.dueAt = t.clock.now().addingTimeInterval(-3600)
-            item.createdAt = t.clock.now()
-            try await item.create(on: t.db)
+            try await t.addActionItem(for: ids[3], due: t.clock.now().addingTimeInterval(-3600))
 
             let vera = try await t.user("veileder1").requireID()
             let own = try await Candidate.query(on: t.db).filter(\.$counselor.$id == vera).count()

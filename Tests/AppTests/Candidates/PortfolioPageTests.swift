@@ -42,13 +42,7 @@ struct PortfolioPageTests {
             }
             try await browser.get("/kandidater/\(ids[0])")
             try await browser.post("/kandidater/\(ids[0])/hybrid", [("date", ""), ("reason", "Tett oppfølging på arbeidsplassen")])
-            let item = ActionItem()
-            item.$candidate.id = ids[1]
-            item.kind = "test"
-            item.title = "Følg opp"
-            item.dueAt = t.clock.now().addingTimeInterval(-3600)
-            item.createdAt = t.clock.now()
-            try await item.create(on: t.db)
+            try await t.addActionItem(for: ids[1], due: t.clock.now().addingTimeInterval(-3600))
 
             let veileder1 = try await t.user("veileder1")
             let query = PortfolioQuery(counselorID: veileder1.id!, officeID: veileder1.$office.id!, now: t.clock.now())

@@ -939,6 +939,72 @@ struct FollowUpAPITests {
         }
     }
 
+    @Test("needs_action_at: the stored moment gives the same candidates as the rows' own definition at every moment, after an action item, a snooze, a pause and the daily job")
+    func needsActionMatchesDefinition() async throws {
+        try await withTestApp { t in
+            let api = try await APIClient.make(t, "veileder1")
+            // The definition, read from the rows at `now`, as lists asked it before it was stored.
+            func byDefinition(_ now: Date) async throws -> Set<UUID> {
+                struct Row: Decodable { var id: UUID }
+                let definition: SQLQueryString = """
+                    SELECT c.id FROM candidates c WHERE \
+                    EXISTS (SELECT 1 FROM action_items a WHERE a.candidate_id = c.id AND a.resolved_at IS NULL AND a.due_at <= \(bind: now)) \
+                    OR \(AlertStore.openPredicate(now: now)) \
+                    OR EXISTS (SELECT 1 FROM pathways p WHERE p.candidate_id = c.id AND p.status = \(bind: Pathway.Status.active.rawValue) \
+                    AND EXISTS (SELECT 1 FROM pathway_criteria pc WHERE pc.pathway_id = p.id AND \(PathwayCriteriaStore.needsActionPredicate(now: now))))
+                    """
+                return Set(try await t.sql.raw(definition).all(decoding: Row.self).map(\.id))
+            }
+            func byStoredMoment(_ now: Date) async throws -> Set<UUID> {
+                struct Row: Decodable { var id: UUID }
+                return Set(try await t.sql.raw("SELECT c.id FROM candidates c WHERE \(NeedsAction.predicate(now: now))").all(decoding: Row.self).map(\.id))
+            }
+            func agree(_ label: String) async throws {
+                for days in [-1, 0, 1, 3, 6, 8, 20, 60, 400] {
+                    let now = t.clock.now().addingTimeInterval(Double(days) * Follow.day1)
+                    let (stored, defined) = (try await byStoredMoment(now), try await byDefinition(now))
+                    #expect(stored == defined, "\(label), \(days) days on: \(stored.symmetricDifference(defined).count) candidates differ")
+                }
+            }
+            try await agree("demo data")
+            #expect(try await byStoredMoment(t.clock.now()).count >= 3, "the demo portfolio has candidates that need action")
+
+            // An action item due in two days: not yet, then from that moment on.
+            let quiet = try await api.register(APICandidate.body(fnr: Follow.fnr(), first: "Trine", last: "Venteliste", innsats: "standard")).id
+            #expect(try await byStoredMoment(t.clock.now().addingTimeInterval(400 * Follow.day1)).contains(quiet) == false)
+            try await t.addActionItem(for: quiet, due: t.clock.now().addingTimeInterval(2 * Follow.day1))
+            #expect(try await byStoredMoment(t.clock.now()).contains(quiet) == false)
+            #expect(try await byStoredMoment(t.clock.now().addingTimeInterval(2 * Follow.day1)).contains(quiet))
+            try await agree("action item")
+
+            // A pathway started yesterday (no deadline passed yet) for a candidate in close follow-up
+            // without a booked meeting: the alert alone makes them need action; snoozed, they rest.
+            let p = try await Follow.start(t, api, daysAgo: 1)
+            #expect(try await api.post("/api/v1/candidates/\(p.candidateID)/hybrid", ["action": "start", "reason": "Tett oppfølging"]).status == .ok)
+            let alert = try #require(try await Follow.open(t, p.id, .noNextMeeting).first)
+            #expect(try await byStoredMoment(t.clock.now()).contains(p.candidateID))
+            try await agree("open alert")
+            #expect(try await api.post("/api/v1/alerts/\(alert.requireID())/snooze", ["until": Follow.day(t, 7), "reason": "Mentoren har ferie"]).status == .ok)
+            #expect(try await byStoredMoment(t.clock.now()).contains(p.candidateID) == false)
+            try await agree("snoozed alert")
+
+            // Paused: the pathway's criteria rest; resumed: back.
+            let browser = t.browser()
+            _ = try await browser.login("veileder1")
+            #expect(try await browser.post("/forlop/\(p.id)/status", [("action", "pause"), ("reason", "Sykmeldt en periode")]).status == .seeOther)
+            #expect(try await Pathway.find(p.id, on: t.db)?.status == .paused)
+            try await agree("paused pathway")
+            #expect(try await browser.post("/forlop/\(p.id)/status", [("action", "gjenoppta")]).status == .seeOther)
+            try await agree("resumed pathway")
+
+            // Time passes and the daily job turns deadlines into overdue criteria.
+            t.clock.advance(by: 10 * Follow.day1)
+            try await Follow.dailyJob(t)
+            try await agree("after the daily job")
+            #expect(try await byStoredMoment(t.clock.now()).contains(quiet))
+        }
+    }
+
     // MARK: - 5. iCalendar
 
     @Test("A meeting's .ics is strict RFC 5545: CRLF, folded at 75 octets without splitting characters, nested, UTC times; the first name only; moving it raises SEQUENCE")

@@ -101,6 +101,10 @@ private func runTestApp(
         app.fluent.migrationLogLevel = .debug
         try await Startup.migrate(app)
         try await body(TestApp(app: app, clock: clock, database: database))
+        // Whatever the test did, every candidate's derived "needs action" moment must still equal a
+        // fresh computation: a write path that forgot to refresh it fails here.
+        let stale = try await NeedsAction.stale(on: app.db)
+        if !stale.isEmpty { throw StaleDerivedState(candidates: stale) }
     } catch {
         try? await app.asyncShutdown()
         try? await database.drop()
@@ -108,6 +112,26 @@ private func runTestApp(
     }
     try await app.asyncShutdown()
     try await database.drop()
+}
+
+extension TestApp {
+    /// An open action item for the candidate (no page writes them; they come from elsewhere), with
+    /// the candidate's "needs action" moment refreshed, as every writer must.
+    func addActionItem(for candidateID: UUID, due: Date) async throws {
+        let item = ActionItem()
+        item.$candidate.id = candidateID
+        item.kind = "test"
+        item.title = "Følg opp"
+        item.dueAt = due
+        item.createdAt = clock.now()
+        try await item.create(on: db)
+        try await NeedsAction.refresh(candidateID: candidateID, on: db)
+    }
+}
+
+struct StaleDerivedState: Error, CustomStringConvertible {
+    var candidates: [UUID]
+    var description: String { "candidates.needs_action_at differs from a fresh computation for \(candidates.count) candidates: \(candidates.prefix(5))" }
 }
 
 extension TestingHTTPResponse {

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 
 /// One part of the demo data. Later features add their own module (candidates, pathways, employers …).
@@ -56,6 +57,9 @@ struct DemoSeeder {
         for module in Self.modules {
             try await module.seed(context)
         }
+        // The modules write action items, alerts and criteria directly; the candidates' derived
+        // "needs action" moment is computed once from all of them.
+        try await app.write(context: .cli) { tx, _ in try await NeedsAction.refreshAll(on: tx as! any SQLDatabase) }
         // One password for every demo user: set it when it was configured or when users were added
         // (a new generated password would otherwise leave older demo users on an unknown one).
         var passwordSet: String?

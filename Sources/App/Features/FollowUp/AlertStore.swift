@@ -57,6 +57,8 @@ enum AlertStore {
             try await pathway.save(on: db)
         }
         try await updateNextMeeting(candidate, on: db, now: now)
+        // Every change to a pathway's criteria, alerts or status ends here.
+        try await NeedsAction.refresh(candidateID: pathway.$candidate.id, on: db)
     }
 
     /// Every open pathway of the candidate (its hybrid status changed).

@@ -168,6 +168,7 @@ struct FollowUpService: WritingService {
             alert.$snoozedBy.id = actorID
             alert.snoozedAt = now
             try await alert.save(on: db)
+            try await NeedsAction.refresh(candidateID: alert.$candidate.id, on: db)
             audit.record(AuditEvent(.alertSnoozed, objectType: AuditObjectType.candidate, objectID: alert.$candidate.id.uuidString,
                                     officeID: officeID, detail: "\(alert.kind.rawValue) til \(DisplayDate.dayInput(until)): \(reason)"))
         }

@@ -51,27 +51,17 @@ enum PortfolioFilter: Hashable, Sendable {
     /// Column name in the counts query.
     var countColumn: String { "n_" + raw.replacingOccurrences(of: "-", with: "_") }
 
-    /// The predicate on `c` (candidates) at `now`. With `needsActionColumn`, `c` is a row that already
-    /// holds the "needs action" test as the column `needs_action` (the portfolio's `base`).
-    func predicate(now: Date, needsActionColumn: Bool = false) -> SQLQueryString {
-        if needsActionColumn, self == .needsAction { return "c.needs_action = 1" }
+    /// The predicate on `c` (candidates) at `now`.
+    func predicate(now: Date) -> SQLQueryString {
         let since = now.addingTimeInterval(-Double(Self.recentDays) * 86_400)
         switch self {
         case .all: return "1 = 1"
         case .hybrid: return "c.is_hybrid = \(bind: true)"
         case .needsAction:
-            // An open action item that is due, an open "trenger oppfølging" alert that is not snoozed,
-            // or an overdue quality criterion in an active pathway (a paused one has been put on hold
-            // on purpose; its misses still count on the quality page).
-            // The criteria test is nested under the candidate's pathways so the database walks from the
-            // candidate: as a join, SQLite chose the criteria's state index and read every overdue row
-            // in the country once per candidate (610 ms for an office overview at office scale, 11 ms nested).
-            return """
-                (EXISTS (SELECT 1 FROM action_items a WHERE a.candidate_id = c.id AND a.resolved_at IS NULL AND a.due_at <= \(bind: now)) \
-                OR \(AlertStore.openPredicate(now: now)) \
-                OR EXISTS (SELECT 1 FROM pathways p WHERE p.candidate_id = c.id AND p.status = \(bind: Pathway.Status.active.rawValue) \
-                AND EXISTS (SELECT 1 FROM pathway_criteria pc WHERE pc.pathway_id = p.id AND \(PathwayCriteriaStore.needsActionPredicate(now: now)))))
-                """
+            // An open action item that is due, an open alert that is not snoozed, or an overdue
+            // quality criterion in an active pathway (a paused one has been put on hold on purpose;
+            // its misses still count on the quality page): kept on the candidate, see `NeedsAction`.
+            return NeedsAction.predicate(now: now)
         case .noRecentContact: return "(c.last_contact_at IS NULL OR c.last_contact_at < \(bind: since))"
         case .new: return "c.created_at >= \(bind: since)"
         case let .innsatsgruppe(group): return "c.innsatsgruppe = \(bind: group.rawValue)"
@@ -139,21 +129,21 @@ struct PortfolioQuery: Sendable {
 
     /// The counts and the page's rows in one statement, so both come from one snapshot of the database
     /// (a change committed meanwhile cannot make a count differ from its list) and the database is asked
-    /// once. The candidate's "needs action" test, the costly predicate, runs once per candidate.
+    /// once.
     ///
-    /// `base` is the counselor's candidates (searched) with that test as a column; `counts` sums every
-    /// filter over it; the page is joined to the single row of counts, so an empty page still brings
-    /// the counts (as one row whose candidate columns are NULL).
+    /// `base` is the counselor's candidates (searched); `counts` sums every filter over it; the page
+    /// is joined to the single row of counts, so an empty page still brings the counts (as one row
+    /// whose candidate columns are NULL).
     func load(on db: any Database) async throws -> (counts: [PortfolioFilter: Int], rows: [Row]) {
         let sql = db as! any SQLDatabase
         let offset = (max(page, 1) - 1) * Self.pageSize
         let countColumns = PortfolioFilter.allCases.map { filter -> SQLQueryString in
-            "COALESCE(SUM(CASE WHEN \(filter.predicate(now: now, needsActionColumn: true)) THEN 1 ELSE 0 END), 0) AS \(ident: filter.countColumn)"
+            "COALESCE(SUM(CASE WHEN \(filter.predicate(now: now)) THEN 1 ELSE 0 END), 0) AS \(ident: filter.countColumn)"
         }
         let query: SQLQueryString = """
             WITH base AS (
                 SELECT c.id, c.fnr, c.first_name, c.last_name, c.municipality, c.innsatsgruppe, c.main_benefit, c.is_hybrid,
-                       c.hybrid_since, c.last_contact_at, c.next_meeting_at, c.created_at,
+                       c.hybrid_since, c.last_contact_at, c.next_meeting_at, c.created_at, c.needs_action_at,
                        CASE WHEN \(PortfolioFilter.needsAction.predicate(now: now)) THEN 1 ELSE 0 END AS needs_action
                 FROM candidates c
                 WHERE \(base)
@@ -163,7 +153,7 @@ struct PortfolioQuery: Sendable {
             SELECT k.*, c.*
             FROM counts k LEFT JOIN (
                 SELECT * FROM base c
-                WHERE \(filter.predicate(now: now, needsActionColumn: true))
+                WHERE \(filter.predicate(now: now))
                 ORDER BY \(sort.orderBy)
                 LIMIT \(literal: Self.pageSize) OFFSET \(literal: offset)
             ) c ON 1 = 1

@@ -131,6 +131,7 @@ struct MentorWorkspaceService: WritingService {
             alert.reasonArgs = [reason.rawValue, mentorName]
             alert.openedAt = now
             try await alert.create(on: db)
+            try await NeedsAction.refresh(candidateID: alert.$candidate.id, on: db)
             row.alertID = alert.id
             try await row.save(on: db)
             return row
@@ -176,6 +177,7 @@ struct MentorWorkspaceService: WritingService {
             try await alarm.save(on: db)
             alert.resolvedAt = now
             try await alert.save(on: db)
+            try await NeedsAction.refresh(candidateID: alert.$candidate.id, on: db)
             audit.record(AuditEvent(.mentorAlarmAcknowledged, objectType: AuditObjectType.candidate, objectID: alert.$candidate.id.uuidString,
                                     officeID: officeID, detail: "alarm \(alarmID.uuidString)"))
             return alarm

@@ -100,5 +100,11 @@ final class ScaleRun: @unchecked Sendable {
         }
         try await writer.finish()
         progress.end()
+
+        // Derived from the alerts, criteria and action items just written, once for every candidate.
+        progress.start("Trenger handling", total: 1)
+        try await NeedsAction.refreshAll(on: sql)
+        progress.advance(units: 1)
+        progress.end()
     }
 }
