@@ -72,6 +72,32 @@ struct CandidateDTO: Content {
     }
 }
 
+extension CandidateDTO {
+    /// Written by hand (`JSONText`) for the lists: the same JSON as the encoder's.
+    var jsonText: String {
+        var object = JSONText(capacity: 600)
+        object.uuid("id", id)
+        object.string("fnrMasked", fnrMasked)
+        object.string("name", name)
+        object.string("firstName", firstName)
+        object.string("lastName", lastName)
+        object.string("officeEnhet", officeEnhet)
+        var counselor = JSONText(capacity: 96)
+        counselor.uuid("id", self.counselor.id)
+        counselor.string("displayName", self.counselor.displayName)
+        object.json("counselor", counselor.close())
+        object.string("innsatsgruppe", innsatsgruppe.rawValue)
+        object.string("mainBenefit", mainBenefit.rawValue)
+        object.bool("hybrid", hybrid)
+        object.string("hybridSince", hybridSince)
+        object.date("lastContactAt", lastContactAt)
+        object.date("nextMeetingAt", nextMeetingAt)
+        object.bool("needsAction", needsAction)
+        object.date("createdAt", createdAt)
+        return object.close()
+    }
+}
+
 /// The profile part of a candidate's record. Strengths come before challenges, as on the page.
 struct CandidateProfileDTO: Content {
     var phone: String?
@@ -162,6 +188,20 @@ struct CandidateListDTO: Content {
     var total: Int
     var page: Int
     var pageSize: Int
+
+    /// Written by hand (`JSONText`): the same JSON as the encoder's, at a fraction of its cost.
+    var jsonText: String {
+        var object = JSONText(capacity: 600 * items.count + 100)
+        object.json("items", JSONText.array(items.map(\.jsonText)))
+        object.int("total", total)
+        object.int("page", page)
+        object.int("pageSize", pageSize)
+        return object.close()
+    }
+
+    func encodeResponse(for request: Request) async throws -> Response {
+        JSONText.response(jsonText)
+    }
 }
 
 /// The caller's portfolio: every quick filter's count and one page of the chosen filter.
@@ -175,6 +215,24 @@ struct PortfolioDTO: Content {
     var page: Int
     var pageSize: Int
     var items: [CandidateDTO]
+
+    /// Written by hand (`JSONText`): the same JSON as the encoder's, at a fraction of its cost.
+    var jsonText: String {
+        var object = JSONText(capacity: 600 * items.count + 600)
+        object.json("counts", JSONText.object(counts))
+        object.string("filter", filter)
+        object.string("sort", sort)
+        object.string("q", q)
+        object.int("total", total)
+        object.int("page", page)
+        object.int("pageSize", pageSize)
+        object.json("items", JSONText.array(items.map(\.jsonText)))
+        return object.close()
+    }
+
+    func encodeResponse(for request: Request) async throws -> Response {
+        JSONText.response(jsonText)
+    }
 }
 
 struct ConsentDTO: Content {
