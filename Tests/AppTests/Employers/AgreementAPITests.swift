@@ -337,6 +337,33 @@ struct AgreementAPITests {
 
     // MARK: - 12. Versions
 
+    @Test("Concurrent final approvals of several agreements of one pathway all succeed, each writing its events (on PostgreSQL they queue on the pathway instead of deadlocking)")
+    func concurrentApprovals() async throws {
+        try await withTestApp { t in
+            let api = try await APIClient.make(t, "veileder1")
+            let pathway = try await Deal.pathway(t, api)
+            let employer = try await Deal.employer(api)
+            var ids: [UUID] = []
+            for month in 1...6 {
+                let agreement = try await Deal.create(api, pathway: pathway.id, employer: employer, type: "arbeidstrening",
+                                                      terms: Deal.terms(start: "2026-0\(month)-01", end: "2026-0\(month)-20"))
+                #expect(try await Deal.approve(api, agreement.id, "veileder").status == .ok)
+                ids.append(agreement.id)
+            }
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for id in ids {
+                    group.addTask { try await Deal.approve(api, id, "arbeidsgiver").status }
+                }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: .ok, count: ids.count))
+            for id in ids {
+                let events = try await PathwayEvent.query(on: t.db).filter(\.$agreementID == id).filter(\.$withdrawnAt == nil).all()
+                #expect(events.map(\.type).sorted { $0.rawValue < $1.rawValue } == [.placementEnded, .placementStart], "\(id)")
+            }
+        }
+    }
+
     @Test("After an approval a change makes version 2 and withdraws the approval; before any approval the version is edited in place")
     func versioning() async throws {
         try await withTestApp { t in

@@ -190,8 +190,19 @@ struct AgreementService: WritingService {
         }
     }
 
+    /// The agreement, locked after its pathway: every write to a pathway locks the pathway first, so
+    /// two writes to agreements of one pathway queue there. (Locking only the agreement let both
+    /// insert their events first — each holding a key-share lock on the pathway's row — and then
+    /// wait for each other's lock on that row: PostgreSQL ended one of them as a deadlock.)
     private func lockedSnapshot(_ agreementID: UUID, on db: any Database) async throws -> AgreementSnapshot {
-        try await DatabaseDialect(db).lockRow("agreements", id: agreementID, on: db)
+        let dialect = DatabaseDialect(db)
+        if dialect == .postgres {
+            struct Row: Decodable { var pathway_id: UUID }
+            guard let row = try await (db as! any SQLDatabase).select().column("pathway_id").from(Agreement.schema)
+                .where("id", .equal, agreementID).first(decoding: Row.self) else { throw Abort(.notFound) }
+            try await dialect.lockRow("pathways", id: row.pathway_id, on: db)
+        }
+        try await dialect.lockRow("agreements", id: agreementID, on: db)
         guard let agreement = try await Agreement.find(agreementID, on: db) else { throw Abort(.notFound) }
         return try await AgreementSnapshot.load(agreement, on: db)
     }
@@ -317,6 +328,9 @@ struct AgreementService: WritingService {
 enum AgreementEvents {
     static func sync(_ agreementID: UUID, by actorID: UUID?, now: Date, catalog: MethodModelCatalog, on db: any Database) async throws {
         guard let agreement = try await Agreement.find(agreementID, on: db) else { return }
+        // The pathway is locked before its events are written (see `lockedSnapshot`); the daily job
+        // comes here without having locked it.
+        try await DatabaseDialect(db).lockRow("pathways", id: agreement.$pathway.id, on: db)
         let snapshot = try await AgreementSnapshot.load(agreement, on: db)
         let annulled = agreement.annulledOn.flatMap { day in agreement.annulReason.map { (on: day, reason: $0) } }
         let expected = AgreementTimeline.expected(type: agreement.type, approved: snapshot.approved, annulled: annulled, now: now)
