@@ -108,27 +108,15 @@ struct JSONText {
 
     /// `yyyy-MM-ddTHH:mm:ssZ` in UTC, the second rounded down, as the `.iso8601` strategy writes it.
     static func appendISO8601(_ date: Date, to text: inout String) {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        // Days since 1970-01-01 to a civil date (proleptic Gregorian), after H. Hinnant's algorithm.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let utc = OsloTime(date, secondsFromGMT: 0)
         func pad(_ value: Int, _ width: Int) {
             let digits = String(value)
             if digits.count < width { text.append(String(repeating: "0", count: width - digits.count)) }
             text.append(digits)
         }
-        pad(year, 4); text.append("-"); pad(month, 2); text.append("-"); pad(day, 2)
+        pad(utc.year, 4); text.append("-"); pad(utc.month, 2); text.append("-"); pad(utc.day, 2)
         text.append("T")
-        pad(secondOfDay / 3_600, 2); text.append(":"); pad(secondOfDay / 60 % 60, 2); text.append(":"); pad(secondOfDay % 60, 2)
+        pad(utc.hour, 2); text.append(":"); pad(utc.minute, 2); text.append(":"); pad(utc.second, 2)
         text.append("Z")
     }
 

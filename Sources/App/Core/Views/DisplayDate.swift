@@ -64,8 +64,9 @@ enum DisplayDate {
 struct OsloTime {
     var year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
 
-    init(_ date: Date) {
-        let offset = DisplayDate.timeZone.secondsFromGMT(for: date)
+    /// The wall clock in Norwegian time; with `secondsFromGMT: 0`, in UTC (the API's JSON dates).
+    init(_ date: Date, secondsFromGMT: Int? = nil) {
+        let offset = secondsFromGMT ?? DisplayDate.timeZone.secondsFromGMT(for: date)
         let local = Int((date.timeIntervalSince1970).rounded(.down)) + offset
         let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
         let secondsOfDay = local - days * 86_400
