@@ -75,6 +75,7 @@ func routes(_ app: Application) throws {
     office.post("kandidater", ":candidateID", "forlop", use: pathways.create)
     office.get("forlop", ":pathwayID", use: pathways.show)
     office.post("forlop", ":pathwayID", "hendelser", use: pathways.recordEvent)
+    office.get("forlop", ":pathwayID", "hendelser", ":eventID", "trekk-tilbake", use: pathways.withdrawForm)
     office.post("forlop", ":pathwayID", "hendelser", ":eventID", "trekk-tilbake", use: pathways.withdrawEvent)
     office.post("forlop", ":pathwayID", "trinn", use: pathways.changeStep)
     office.post("forlop", ":pathwayID", "status", use: pathways.changeStatus)

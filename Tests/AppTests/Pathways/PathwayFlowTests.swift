@@ -345,12 +345,108 @@ struct PathwayFlowTests {
             #expect(page.text.contains("Feil kandidat"))
             let again = try await api.post("/api/v1/pathways/\(pathway.id)/events", ["type": "decision", "occurredAt": Self.day(t, 2)])
             let decision = try again.content.decode(PathwayEventDTO.self)
-            var form = try await browser.post("/forlop/\(pathway.id)/hendelser/\(decision.id)/trekk-tilbake", [("reason", "")])
+            // The timeline links to a page per event that shows it and asks for the reason.
+            let withdrawHref = "/forlop/\(pathway.id)/hendelser/\(decision.id)/trekk-tilbake"
+            #expect(try await browser.get("/forlop/\(pathway.id)").text.contains("href=\"\(withdrawHref)\""))
+            let ask = try await browser.get(withdrawHref)
+            #expect(ask.status == .ok)
+            #expect(ask.text.contains("Vedtak") && ask.text.contains("name=\"reason\"") && ask.text.contains("teller ikke lenger"))
+            let asked = try #require(try await t.auditEntries(.pathwayRead).first { $0.detail?.contains(decision.id.uuidString) == true })
+            #expect(asked.objectID == pathway.candidateId.uuidString)
+            // The referral is a system event: its page explains, and offers no form.
+            let referralPage = try await browser.get("/forlop/\(pathway.id)/hendelser/\(referral.id)/trekk-tilbake")
+            #expect(referralPage.status == .ok && !referralPage.text.contains("name=\"reason\"") && referralPage.text.contains("kan ikke trekkes tilbake"))
+            #expect(try await browser.get("/forlop/\(pathway.id)/hendelser/\(UUID())/trekk-tilbake").status == .notFound)
+            var form = try await browser.post(withdrawHref, [("reason", "")])
             #expect(form.status == .unprocessableEntity)
-            #expect(form.text.contains("withdraw-\(decision.id)-error"))
+            #expect(form.text.contains("reason-error") && form.text.contains("aria-invalid=\"true\""))
+            form = try await browser.post("/forlop/\(pathway.id)/hendelser/\(referral.id)/trekk-tilbake", [("reason", "Feil")])
+            #expect(form.status == .unprocessableEntity)
+            #expect(form.text.contains("kan ikke trekkes tilbake") && !form.text.contains("name=\"reason\""))
+            #expect(try await PathwayEvent.find(referral.id, on: t.db)?.withdrawnAt == nil)
+            form = try await browser.post(withdrawHref, [("reason", String(repeating: "x", count: 1_001))])
+            #expect(form.status == .unprocessableEntity)
+            #expect(form.text.contains("reason-error") && form.text.contains(">\(String(repeating: "x", count: 1_001))</textarea>"), "the reason is kept")
             form = try await browser.post("/forlop/\(pathway.id)/hendelser/\(decision.id)/trekk-tilbake", [("reason", "Registrert på feil dato")])
             #expect(form.status == .seeOther)
             #expect(try await Self.quality(api, pathway.id)["T1.4a"]?.state == "due")
+        }
+    }
+
+    @Test("The timeline shows the newest 30 events and pages to older ones by the last shown: every event once, in order; a withdraw error keeps its page")
+    func timelinePages() async throws {
+        try await withTestApp { t in
+            let api = try await APIClient.make(t, "veileder1")
+            let pathway = try await Self.start(t, api, model: "tromsopakken", daysAgo: 80)
+            // Three events a day on most days: the clock stands still, so the recorded times tie as
+            // well and the id decides the order within a day.
+            for n in 0..<70 {
+                let response = try await api.post("/api/v1/pathways/\(pathway.id)/events",
+                                                  ["type": "status_meeting", "occurredAt": Self.day(t, 75 - n / 3), "note": "Notat nr. \(n)"])
+                #expect(response.status == .created, "event \(n): \(response.text.prefix(200))")
+            }
+            let stored = try await PathwayEvent.query(on: t.db).filter(\.$pathway.$id == pathway.id).all()
+            let expected = stored.sorted { a, b in
+                if a.occurredAt != b.occurredAt { return a.occurredAt > b.occurredAt }
+                if a.recordedAt != b.recordedAt { return a.recordedAt > b.recordedAt }
+                return a.id!.uuidString > b.id!.uuidString
+            }.map { $0.id!.uuidString }
+            #expect(expected.count >= 71)
+
+            let browser = t.browser()
+            _ = try await browser.login("veileder1")
+            /// The event ids in the page's timeline, in order (each has a withdraw form or is the referral).
+            func shown(_ text: String) -> [String] {
+                let timeline = text.components(separatedBy: "id=\"tidslinje\"").last ?? ""
+                let list = timeline.components(separatedBy: "</ol>").first ?? ""
+                return list.components(separatedBy: "<li").dropFirst().map { item in
+                    let action = item.components(separatedBy: "/hendelser/").dropFirst().first
+                    return action.map { String($0.prefix(36)) } ?? "referral"
+                }
+            }
+            var seen: [String] = []
+            var href: String? = "/forlop/\(pathway.id)"
+            var pages = 0
+            while let next = href {
+                let page = try await browser.get(next)
+                #expect(page.status == .ok)
+                let ids = shown(page.text)
+                #expect(ids.count == min(30, expected.count - seen.count), "page \(pages + 1) shows \(ids.count)")
+                #expect(page.text.contains("Hendelse \(seen.count + 1)–\(seen.count + ids.count) av \(expected.count), nyeste først."))
+                #expect(page.text.contains("Til de nyeste") == (pages > 0))
+                seen += ids
+                pages += 1
+                href = page.text.components(separatedBy: "href=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+                    .first { $0.hasPrefix("/forlop/\(pathway.id)?eldre=") }.map { String($0).replacingOccurrences(of: "#tidslinje", with: "") }
+                #expect(pages < 5, "the pages must end")
+                if pages >= 5 { break }
+            }
+            #expect(pages == (expected.count + 29) / 30)
+            // The referral has no withdraw form, so it is matched by position: the oldest.
+            #expect(seen.dropLast() == expected.dropLast()[...], "every event once, newest first")
+
+            // A cursor that is not an event of this pathway shows the newest.
+            let foreign = try await browser.get("/forlop/\(pathway.id)?eldre=\(UUID())")
+            #expect(shown(foreign.text) == Array(expected.prefix(30)))
+            #expect(!foreign.text.contains("Til de nyeste"))
+
+            // Withdrawing from the second page comes back to the second page, also after an error.
+            let secondPage = expected[29]
+            let onSecond = expected[35]
+            let second = try await browser.get("/forlop/\(pathway.id)?eldre=\(secondPage)")
+            let link = "/forlop/\(pathway.id)/hendelser/\(onSecond)/trekk-tilbake?eldre=\(secondPage)"
+            #expect(second.text.contains("href=\"\(link)\""))
+            let ask = try await browser.get(link)
+            #expect(ask.text.contains("name=\"eldre\" value=\"\(secondPage)\""))
+            #expect(ask.text.contains("href=\"/forlop/\(pathway.id)?eldre=\(secondPage)#tidslinje\""))
+            var form = try await browser.post("/forlop/\(pathway.id)/hendelser/\(onSecond)/trekk-tilbake", [("reason", ""), ("eldre", secondPage)])
+            #expect(form.status == .unprocessableEntity)
+            #expect(form.text.contains("reason-error") && form.text.contains("name=\"eldre\" value=\"\(secondPage)\""))
+            form = try await browser.post("/forlop/\(pathway.id)/hendelser/\(onSecond)/trekk-tilbake", [("reason", "Feil dato"), ("eldre", secondPage)])
+            #expect(form.status == .seeOther)
+            #expect(form.headers.first(name: .location) == "/forlop/\(pathway.id)?melding=\(Flash.eventWithdrawn.rawValue)&eldre=\(secondPage)#tidslinje")
+            let withdrawn = try #require(try await PathwayEvent.find(UUID(uuidString: onSecond), on: t.db))
+            #expect(withdrawn.withdrawnReason == "Feil dato")
         }
     }
 

@@ -34,8 +34,13 @@ enum JobDevelopment {
     static func daysToFirstContact(pathwayID: UUID, referralDate: Date, on db: any Database) async throws -> Int? {
         guard let first = try await PathwayEvent.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$type == .employerContact)
             .filter(\.$withdrawnAt == nil).sort(\.$occurredAt).first() else { return nil }
+        return days(fromReferral: referralDate, toFirstContact: first.occurredAt)
+    }
+
+    /// Whole calendar days from the referral's day to the first employer contact's day.
+    static func days(fromReferral referralDate: Date, toFirstContact first: Date) -> Int? {
         let calendar = RuleDuration.calendar
-        return calendar.dateComponents([.day], from: calendar.startOfDay(for: referralDate), to: calendar.startOfDay(for: first.occurredAt)).day
+        return calendar.dateComponents([.day], from: calendar.startOfDay(for: referralDate), to: calendar.startOfDay(for: first)).day
     }
 
     struct Week: Sendable, Encodable, Equatable {

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 
 /// The pathway pages: start one for a candidate, the pathway with its step bar, criteria panel and
@@ -59,7 +60,7 @@ struct PathwayController {
 
     func show(req: Request) async throws -> Response {
         let opened = try await req.openPathway()
-        return try await PathwayPage(req: req, opened: opened).render()
+        return try await PathwayPage(req: req, opened: opened, timelineCursor: req.query[UUID.self, at: "eldre"]).render()
     }
 
     struct EventForm: Content {
@@ -151,25 +152,73 @@ struct PathwayController {
 
     struct WithdrawForm: Content {
         var reason: String?
+        /// The timeline page the user came from (`?eldre=`), to return to it.
+        var eldre: String?
+    }
+
+    struct WithdrawView: Encodable, Sendable {
+        var pathwayID: String
+        var candidateName: String
+        var action: String
+        var backHref: String
+        var cursor: String?
+        var date: String
+        var label: String
+        var employer: String?
+        var note: String?
+        var recorded: String
+        /// "Trukket tilbake …" when it already is; then there is no form.
+        var withdrawn: String?
+        var mayWithdraw: Bool
+        var reason: String
+        var errors: FormErrors
+    }
+
+    /// The page that withdraws one mistaken event: the event as recorded, and a reason.
+    func withdrawForm(req: Request) async throws -> Response {
+        let opened = try await req.openPathway()
+        guard let eventID = req.parameters.get("eventID", as: UUID.self) else { throw Abort(.notFound) }
+        return try await renderWithdraw(req, opened, eventID: eventID, cursor: req.query[UUID.self, at: "eldre"], reason: "", errors: .init())
     }
 
     func withdrawEvent(req: Request) async throws -> Response {
         let opened = try await req.openPathway(needs: .full)
         guard let eventID = req.parameters.get("eventID", as: UUID.self) else { throw Abort(.notFound) }
         var issues: [ProblemError.FieldIssue] = []
-        let reason = PathwayRules.text(try req.content.decode(WithdrawForm.self).reason, field: "withdraw-\(eventID)", max: PathwayRules.maxReason, required: true, issues: &issues)
+        let form = try req.content.decode(WithdrawForm.self)
+        let cursor = form.eldre.flatMap(UUID.init(uuidString:))
+        let reason = PathwayRules.text(form.reason, field: "reason", max: PathwayRules.maxReason, required: true, issues: &issues)
         do {
             guard issues.isEmpty, let reason else { throw ProblemError.validation(issues) }
             try await PathwayService(req: req).withdraw(opened, eventID: eventID, reason: reason)
         } catch let problem as ProblemError where !problem.fields.isEmpty {
-            var page = PathwayPage(req: req, opened: opened)
-            page.withdrawErrors = FormErrors(problem.fields.map { issue in
+            // The form has one field: every problem is told there (a system event names the event).
+            let errors = FormErrors(problem.fields.map { issue in
                 var renamed = issue
-                renamed.field = "withdraw-\(eventID)"
+                renamed.field = "reason"
                 return renamed
             }, req)
-            return try await page.render(status: .unprocessableEntity)
+            return try await renderWithdraw(req, opened, eventID: eventID, cursor: cursor, reason: form.reason ?? "", errors: errors, status: .unprocessableEntity)
         }
-        return req.redirect(to: "/forlop/\(opened.id)?melding=\(Flash.eventWithdrawn.rawValue)#tidslinje", redirectType: .normal)
+        let page = cursor.map { "&eldre=\($0)" } ?? ""
+        return req.redirect(to: "/forlop/\(opened.id)?melding=\(Flash.eventWithdrawn.rawValue)\(page)#tidslinje", redirectType: .normal)
+    }
+
+    private func renderWithdraw(_ req: Request, _ opened: OpenedPathway, eventID: UUID, cursor: UUID?, reason: String, errors: FormErrors,
+                                status: HTTPStatus = .ok) async throws -> Response {
+        guard let event = try await PathwayPageReads.event(eventID, pathwayID: opened.id, on: req.db as! any SQLDatabase) else { throw Abort(.notFound) }
+        let back = "/forlop/\(opened.id)" + (cursor.map { "?eldre=\($0)" } ?? "") + "#tidslinje"
+        let view = WithdrawView(
+            pathwayID: opened.id.uuidString, candidateName: opened.candidate.candidate.fullName,
+            action: "/forlop/\(opened.id)/hendelser/\(eventID)/trekk-tilbake", backHref: back, cursor: cursor?.uuidString,
+            date: DisplayDate.date(event.occurredAt), label: req.t(event.type.labelKey), employer: event.employer, note: event.note,
+            recorded: req.t("pathway.timeline.recorded", event.recordedBy, DisplayDate.dateTime(event.recordedAt)),
+            withdrawn: event.withdrawnAt.map { req.t("pathway.timeline.withdrawn", DisplayDate.dateTime($0), event.withdrawnBy ?? "–", event.withdrawnReason ?? "") },
+            mayWithdraw: opened.mayChange && event.withdrawnAt == nil && event.type.isWithdrawable,
+            reason: reason, errors: errors
+        )
+        // The page shows the event's note: personal data, so reading it is audited like the pathway page.
+        if status == .ok { try await req.audit(.pathway(.pathwayRead, opened.pathway, detail: "trekk tilbake \(eventID)")) }
+        return try await req.render("pathways/withdraw", titleKey: "pathway.withdraw.title", titleArgs: [opened.candidate.candidate.firstName], view, status: status)
     }
 }

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 
 /// Builds the pathway page: facts, the steps as a bar, the criteria panel (with the model's risk
@@ -13,11 +14,23 @@ struct PathwayPage {
     var closeErrors = FormErrors()
     var closeDraft: PathwayController.CloseForm?
     var statusErrors = FormErrors()
-    var withdrawErrors = FormErrors()
+    /// The timeline shows the events older than this one (`?eldre=`); nil: the newest.
+    var timelineCursor: UUID?
 
-    init(req: Request, opened: OpenedPathway) {
+    init(req: Request, opened: OpenedPathway, timelineCursor: UUID? = nil) {
         self.req = req
         self.opened = opened
+        self.timelineCursor = timelineCursor
+    }
+
+    static func timelinePage(_ req: Request, pathwayID: UUID, facts: PathwayPageReads.Facts, cursor: UUID?, shown: [PathwayPageReads.Event], hasOlder: Bool) -> TimelinePage {
+        guard hasOlder || cursor != nil else { return TimelinePage() }
+        let first = facts.newerThanPage + 1
+        return TimelinePage(
+            position: shown.isEmpty ? nil : req.t("pathway.timeline.position", String(first), String(first + shown.count - 1), String(facts.events)),
+            olderHref: hasOlder ? shown.last.map { "/forlop/\(pathwayID)?eldre=\($0.id)#tidslinje" } : nil,
+            newestHref: cursor == nil ? nil : "/forlop/\(pathwayID)#tidslinje"
+        )
     }
 
     struct StepItem: Encodable, Sendable {
@@ -54,15 +67,23 @@ struct PathwayPage {
 
     struct TimelineItem: Encodable, Sendable {
         var id: String
-        var withdrawable: Bool
+        /// The page that withdraws the event, when the user may.
+        var withdrawHref: String?
         /// "Trukket tilbake …" with who, when and why, for a withdrawn event.
         var withdrawn: String?
-        var withdrawError: String?
         var date: String
         var label: String
         var employer: String?
         var note: String?
         var recorded: String
+    }
+
+    /// Where the shown part of the timeline lies, and the links to the rest.
+    struct TimelinePage: Encodable, Sendable {
+        /// "Hendelse 31–60 av 412, nyeste først", when the timeline does not fit on one page.
+        var position: String?
+        var olderHref: String?
+        var newestHref: String?
     }
 
     struct TransitionItem: Encodable, Sendable {
@@ -101,6 +122,7 @@ struct PathwayPage {
         /// Overdue criteria, listed at the top of the panel.
         var overdue: [CriterionItem]
         var timeline: [TimelineItem]
+        var timelinePage: TimelinePage
         var transitions: [TransitionItem]
         var eventTypes: [PathwayController.Option]
         var employers: [PathwayController.Option]
@@ -126,25 +148,25 @@ struct PathwayPage {
         let now = req.now
         let db = req.db
         let pathwayID = opened.id
+        let sql = db as! any SQLDatabase
         let rows = try await PathwayCriteriaStore.load(pathwayID: pathwayID, on: db)
-        let events = try await PathwayEvent.query(on: db).filter(\.$pathway.$id == pathwayID)
-            .with(\.$employer).with(\.$recordedBy).with(\.$withdrawnBy).sort(\.$occurredAt, .descending).sort(\.$recordedAt, .descending).all()
-        let eventTypes = Dictionary(events.compactMap { event in event.id.map { ($0, event.type) } }, uniquingKeysWith: { first, _ in first })
-        let transitions = try await PathwayTransition.query(on: db).filter(\.$pathway.$id == pathwayID).with(\.$byUser).sort(\.$at, .descending).all()
+        let evidenceTypes = try await PathwayPageReads.evidenceTypes(pathwayID: pathwayID, on: sql)
+        var facts = try await PathwayPageReads.facts(pathwayID: pathwayID, counselorID: pathway.$counselor.id, cursor: timelineCursor, now: now, on: sql)
+        let pageSize = PathwayPageReads.timelinePageSize
+        var cursor = timelineCursor
+        var events = try await PathwayPageReads.events(pathwayID: pathwayID, olderThan: cursor, limit: pageSize + 1, on: sql)
+        if cursor != nil, facts.newerThanPage == 0 {
+            // Not an event of this pathway (or withdrawn from the database): show the newest.
+            cursor = nil
+            facts.newerThanPage = 0
+            events = try await PathwayPageReads.events(pathwayID: pathwayID, olderThan: nil, limit: pageSize + 1, on: sql)
+        }
+        let hasOlder = events.count > pageSize
+        if hasOlder { events.removeLast() }
+        let transitions = try await PathwayPageReads.transitions(pathwayID: pathwayID, on: sql)
         // Only what the employer menu shows: an office has a hundred employers or more.
-        let employers = try await Employer.query(on: db).filter(\.$office.$id == pathway.$office.id).sort(\.$name)
-            .field(\.$id).field(\.$name).all()
-        let counselor = try await User.find(pathway.$counselor.id, on: db)
-        let daysToContact = try await JobDevelopment.daysToFirstContact(pathwayID: pathwayID, referralDate: pathway.referralDate, on: db)
-        let alertCount = try await Alert.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$resolvedAt == nil)
-            .group(.or) { $0.filter(\.$snoozedUntil == nil).filter(\.$snoozedUntil <= now) }.count()
-        let nextMeeting = try await Meeting.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$cancelledAt == nil)
-            .filter(\.$minutesAt == nil).filter(\.$startsAt > now).sort(\.$startsAt).first()
-        let lastContact = try await Contact.query(on: db).filter(\.$pathway.$id == pathwayID).sort(\.$occurredAt, .descending).first()
-        let mentorCount = try await PathwayMentor.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$toDate == nil).count()
-        let agreementCount = try await Agreement.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$annulledOn == nil).count()
-        let activeResourceCount = try await PathwayResource.query(on: db).filter(\.$pathway.$id == pathwayID)
-            .group(.or) { $0.filter(\.$endedOn == nil).filter(\.$endedOn > now) }.count()
+        let employers = try await PathwayPageReads.employerOptions(officeID: pathway.$office.id, on: sql)
+        let daysToContact = facts.firstEmployerContact.flatMap { JobDevelopment.days(fromReferral: pathway.referralDate, toFirstContact: $0) }
 
         let steps = model.pathwaySteps
         let currentIndex = steps.firstIndex { $0.id == pathway.currentStep } ?? 0
@@ -164,7 +186,7 @@ struct PathwayPage {
                     state: checked ? status.state.rawValue : "manual",
                     stateLabel: req.t(checked ? "criterion.state.\(status.state.rawValue)" : "criterion.state.manual"),
                     tagClass: checked ? status.tagClass : "",
-                    line: status.line(req, machineChecked: checked, evidenceType: status.evidenceEventID.flatMap { eventTypes[$0] }),
+                    line: status.line(req, machineChecked: checked, evidenceType: status.evidenceEventID == nil ? nil : evidenceTypes[criterion.id]),
                     needsAction: checked && status.state == .overdue && status.resolvable
                 )
             }
@@ -176,26 +198,27 @@ struct PathwayPage {
             modelName: model.name, modelVersion: model.version,
             modelHref: req.principal?.hasAny([.leder, .admin]) == true ? "/metodemodeller/\(opened.recordID)" : nil,
             status: req.t(pathway.status.labelKey), isClosed: pathway.status == .closed, isPaused: pathway.status == .paused,
-            mayChange: opened.mayChange, readOnlyNotice: !opened.candidate.mayChange, activeResourceCount: activeResourceCount,
+            mayChange: opened.mayChange, readOnlyNotice: !opened.candidate.mayChange, activeResourceCount: facts.activeResources,
             referralDate: DisplayDate.date(pathway.referralDate), referrer: pathway.referrer,
-            counselor: counselor?.displayName ?? "–",
+            counselor: facts.counselor ?? "–",
             outcome: pathway.outcome.map { req.t($0.labelKey) }, outcomeReason: pathway.outcomeReason,
             closedAt: pathway.closedAt.map(DisplayDate.date),
             steps: stepItems, currentStepName: steps[safe: currentIndex]?.name ?? pathway.currentStep,
             summary: summary, overdueCount: summary[CriterionState.overdue.rawValue] ?? 0, dueCount: summary[CriterionState.due.rawValue] ?? 0,
             groups: groups, overdue: groups.flatMap(\.checked).filter(\.needsAction),
             timeline: events.map { event in
-                let id = event.id?.uuidString ?? ""
+                let id = event.id.uuidString
                 return TimelineItem(
                     id: id,
-                    withdrawable: opened.mayChange && event.withdrawnAt == nil && event.type.isWithdrawable,
-                    withdrawn: event.withdrawnAt.map { req.t("pathway.timeline.withdrawn", DisplayDate.dateTime($0), event.withdrawnBy?.displayName ?? "–", event.withdrawnReason ?? "") },
-                    withdrawError: withdrawErrors.items.first { $0.field == "withdraw-\(id)" }?.message,
-                    date: DisplayDate.date(event.occurredAt), label: req.t(event.type.labelKey), employer: event.employer?.name,
+                    withdrawHref: opened.mayChange && event.withdrawnAt == nil && event.type.isWithdrawable
+                        ? "/forlop/\(pathwayID)/hendelser/\(id)/trekk-tilbake" + (cursor.map { "?eldre=\($0)" } ?? "") : nil,
+                    withdrawn: event.withdrawnAt.map { req.t("pathway.timeline.withdrawn", DisplayDate.dateTime($0), event.withdrawnBy ?? "–", event.withdrawnReason ?? "") },
+                    date: DisplayDate.date(event.occurredAt), label: req.t(event.type.labelKey), employer: event.employer,
                     note: event.type == .stepChanged || event.type == .pathwayClosed ? nil : event.note,
-                    recorded: req.t("pathway.timeline.recorded", event.recordedBy.displayName, DisplayDate.dateTime(event.recordedAt))
+                    recorded: req.t("pathway.timeline.recorded", event.recordedBy, DisplayDate.dateTime(event.recordedAt))
                 )
             },
+            timelinePage: Self.timelinePage(req, pathwayID: pathwayID, facts: facts, cursor: cursor, shown: events, hasOlder: hasOlder),
             transitions: transitions.map { transition in
                 let name: (String?) -> String = { id in id.flatMap { model.step($0)?.name } ?? id ?? "" }
                 let text: String
@@ -206,10 +229,10 @@ struct PathwayPage {
                 case .resume: text = req.t("pathway.transition.resume")
                 case .close: text = req.t("pathway.transition.close")
                 }
-                return TransitionItem(at: DisplayDate.dateTime(transition.at), text: text, reason: transition.reason, by: transition.byUser.displayName)
+                return TransitionItem(at: DisplayDate.dateTime(transition.at), text: text, reason: transition.reason, by: transition.by)
             },
             eventTypes: PathwayEventType.recordable.map { .init(value: $0.rawValue, label: req.t($0.labelKey), selected: $0.rawValue == eventDraft?.type) },
-            employers: employers.map { .init(value: $0.id?.uuidString ?? "", label: $0.name, selected: $0.id?.uuidString == eventDraft?.employerId) },
+            employers: employers.map { .init(value: $0.id.uuidString, label: $0.name, selected: $0.id.uuidString == eventDraft?.employerId) },
             stepOptions: steps.map { .init(value: $0.id, label: $0.name, selected: $0.id == (stepDraft?.step ?? pathway.currentStep)) },
             outcomes: Pathway.Outcome.allCases.map { .init(value: $0.rawValue, label: req.t($0.labelKey), selected: $0.rawValue == closeDraft?.outcome) },
             eventValues: [
@@ -221,14 +244,14 @@ struct PathwayPage {
             today: DisplayDate.dayInput(now),
             jobsSummary: [
                 daysToContact.map { req.t("jobs.summary.first_contact", String($0)) } ?? req.t("jobs.summary.no_contact"),
-                req.t("jobs.summary.mentors", String(mentorCount)), req.t("jobs.summary.agreements", String(agreementCount)),
+                req.t("jobs.summary.mentors", String(facts.activeMentors)), req.t("jobs.summary.agreements", String(facts.agreements)),
             ].joined(separator: " · "),
             followUpSummary: [
-                alertCount > 0 ? req.t("followup.summary.alerts", String(alertCount)) : req.t("followup.summary.no_alerts"),
-                nextMeeting.map { req.t("followup.summary.next_meeting", DisplayDate.dateTime($0.startsAt)) } ?? req.t("followup.summary.no_meeting"),
-                lastContact.map { req.t("followup.summary.last_contact", DisplayDate.date($0.occurredAt)) } ?? req.t("followup.summary.no_contact"),
+                facts.openAlerts > 0 ? req.t("followup.summary.alerts", String(facts.openAlerts)) : req.t("followup.summary.no_alerts"),
+                facts.nextMeeting.map { req.t("followup.summary.next_meeting", DisplayDate.dateTime($0)) } ?? req.t("followup.summary.no_meeting"),
+                facts.lastContact.map { req.t("followup.summary.last_contact", DisplayDate.date($0)) } ?? req.t("followup.summary.no_contact"),
             ].joined(separator: " · "),
-            alertCount: alertCount,
+            alertCount: facts.openAlerts,
             eventErrors: eventErrors, stepErrors: stepErrors, closeErrors: closeErrors, statusErrors: statusErrors
         )
         if auditRead {
