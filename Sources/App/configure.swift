@@ -29,6 +29,8 @@ public func configure(_ app: Application, config: AppConfig, clock: any AppClock
 
     // Outermost first. Access control runs last, after routing, when the route is known.
     app.middleware = Middlewares()
+    let inFlight = InFlightRequests()
+    app.middleware.use(inFlight)
     app.middleware.use(SecurityHeadersMiddleware(strictTransportSecurity: config.secureCookies))
     app.middleware.use(SamskapErrorMiddleware())
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
@@ -43,6 +45,8 @@ public func configure(_ app: Application, config: AppConfig, clock: any AppClock
 
     Commands.register(on: app)
     try routes(app)
+    // Registered last, so that it runs first at shutdown: requests end before anything else closes.
+    app.lifecycle.use(ShutdownDrain(inFlight: inFlight))
 }
 
 private func configureDatabase(_ app: Application, _ location: DatabaseLocation) async throws {
