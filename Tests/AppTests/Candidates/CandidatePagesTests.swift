@@ -150,6 +150,44 @@ struct CandidatePagesTests {
         }
     }
 
+    @Test("The candidate page's lists say what the rows say: counselor history with names, hybrid periods, pathways with their overdue criteria")
+    func pageListsMatchTheRows() async throws {
+        try await withTestApp { t in
+            let owner = try await t.user("veileder1")
+            let browser = t.browser()
+            try await browser.login("veileder1")
+            let candidates = try await Candidate.query(on: t.db).filter(\.$counselor.$id == owner.id!).all()
+            var (moves, periodsSeen, overdueSeen) = (0, 0, 0)
+            for candidate in candidates {
+                let id = try candidate.requireID()
+                let page = try await browser.get("/kandidater/\(id)")
+                #expect(page.status == .ok)
+                let text = page.text
+                for move in try await CounselorAssignment.query(on: t.db).filter(\.$candidate.$id == id)
+                    .with(\.$fromCounselor).with(\.$toCounselor).with(\.$changedBy).all() {
+                    let line = move.fromCounselor.map { "fra \($0.displayName) til \(move.toCounselor.displayName) (av \(move.changedBy.displayName))" }
+                        ?? "registrert hos \(move.toCounselor.displayName)"
+                    #expect(text.contains(PageChecks.html(line)), "\(candidate.fullName): \(line)")
+                    if move.fromCounselor != nil { moves += 1 }
+                }
+                for period in try await HybridPeriod.query(on: t.db).filter(\.$candidate.$id == id).with(\.$counselor).all() {
+                    #expect(text.contains(PageChecks.html("(\(period.counselor.displayName)): \(period.reason)")), "\(candidate.fullName): period")
+                    periodsSeen += 1
+                }
+                for pathway in try await Pathway.query(on: t.db).filter(\.$candidate.$id == id).all() {
+                    let rows = try await PathwayCriteriaStore.load(pathwayID: pathway.requireID(), on: t.db)
+                    let overdue = pathway.status == .active ? rows.values.filter { $0.needsAction(now: t.clock.now()) }.count : 0
+                    let item = text.components(separatedBy: "href=\"/forlop/\(pathway.id!)\"").dropFirst().first?.components(separatedBy: "</li>").first
+                    let shown = try #require(item, "\(candidate.fullName): pathway listed")
+                    #expect(shown.contains("\(overdue) forfalt") == (overdue > 0), "\(candidate.fullName): \(overdue) overdue")
+                    if overdue > 0 { overdueSeen += 1 }
+                }
+            }
+            // The demo portfolio has all three, so the checks above were not empty.
+            #expect(moves > 0 && periodsSeen > 0 && overdueSeen > 0, "moves \(moves), periods \(periodsSeen), overdue \(overdueSeen)")
+        }
+    }
+
     @Test("Revealing the full number is a POST, shows it once and is audited")
     func revealIsAudited() async throws {
         try await withTestApp { t in

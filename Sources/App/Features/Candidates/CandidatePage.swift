@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 
 /// Builds the candidate's page: profile (strengths first), hybrid follow-up, consent register,
@@ -138,15 +139,14 @@ struct CandidatePage {
 
     /// The candidate's pathways, newest first, with how many criteria are overdue now.
     private func pathwayRows() async throws -> [PathwayRow] {
-        let pathways = try await Pathway.query(on: req.db).filter(\.$candidate.$id == opened.id).sort(\.$referralDate, .descending).all()
+        let pathways = try await CandidatePageReads.pathways(candidateID: opened.id, now: req.now, on: req.db as! any SQLDatabase)
         var rows: [PathwayRow] = []
         for pathway in pathways {
-            guard let model = try await req.samskap.methodModels.model(id: pathway.$methodModel.id, on: req.db) else { throw Abort(.internalServerError) }
-            let criteria = try await PathwayCriteriaStore.load(pathwayID: try pathway.requireID(), on: req.db)
+            guard let model = try await req.samskap.methodModels.model(id: pathway.methodModelID, on: req.db) else { throw Abort(.internalServerError) }
             rows.append(PathwayRow(
-                href: "/forlop/\(try pathway.requireID())", model: "\(model.name) (v\(model.version))", status: req.t(pathway.status.labelKey),
+                href: "/forlop/\(pathway.id)", model: "\(model.name) (v\(model.version))", status: req.t(pathway.status.labelKey),
                 step: model.step(pathway.currentStep)?.name ?? pathway.currentStep, referralDate: DisplayDate.date(pathway.referralDate),
-                overdue: pathway.status != .active ? 0 : criteria.values.filter { $0.needsAction(now: req.now) }.count
+                overdue: pathway.status != .active ? 0 : pathway.needingAction
             ))
         }
         return rows
@@ -181,26 +181,17 @@ struct CandidatePage {
             })
         }
 
-        let assignments = try await CounselorAssignment.query(on: req.db)
-            .filter(\.$candidate.$id == id)
-            .with(\.$fromCounselor).with(\.$toCounselor).with(\.$changedBy)
-            .sort(\.$changedAt, .descending)
-            .all()
-        let periods = try await HybridPeriod.query(on: req.db).filter(\.$candidate.$id == id).with(\.$counselor).sort(\.$startedOn, .descending).all()
+        let sql = req.db as! any SQLDatabase
+        let assignments = try await CandidatePageReads.assignments(candidateID: id, on: sql)
+        let periods = try await CandidatePageReads.hybridPeriods(candidateID: id, on: sql)
 
         // Who has looked: for the responsible counselor and the office's leaders.
         var looks: [LookRow]?
         if principal.mayAccess(office: candidate.$office.id, for: .content),
            candidate.$counselor.id == principal.userID || principal.roles.contains(.leder) {
-            let entries = try await AuditEntry.query(on: req.db)
-                .filter(\.$objectType == AuditObjectType.candidate)
-                .filter(\.$objectID == id.uuidString)
-                .sort(\.$id, .descending)
-                .limit(50)
-                .all()
-            looks = entries.map {
+            looks = try await CandidatePageReads.looks(candidateID: id, limit: 50, on: sql).map {
                 LookRow(
-                    at: DisplayDate.dateTime($0.occurredAt), who: $0.actorUsername ?? "–",
+                    at: DisplayDate.dateTime($0.occurredAt), who: $0.actor ?? "–",
                     action: req.t(AuditAction(rawValue: $0.action).labelKey), outcome: $0.outcome, detail: $0.detail
                 )
             }
@@ -220,17 +211,21 @@ struct CandidatePage {
                 }
         }
 
-        func row(_ a: CounselorAssignment) -> HistoryRow {
+        func row(_ a: CandidatePageReads.Assignment) -> HistoryRow {
             HistoryRow(
-                changedAt: DisplayDate.dateTime(a.changedAt), from: a.fromCounselor?.displayName, to: a.toCounselor.displayName,
-                changedBy: a.changedBy.displayName, situation: a.situation, agreements: a.agreements, mentor: a.mentor,
+                changedAt: DisplayDate.dateTime(a.changedAt), from: a.from, to: a.to,
+                changedBy: a.changedBy, situation: a.situation, agreements: a.agreements, mentor: a.mentor,
                 nextMeeting: a.nextMeeting, promised: a.promised
             )
         }
         let handoverRow: HistoryRow? = try await handover.asyncMap { note in
             try await note.$toCounselor.load(on: req.db)
             try await note.$changedBy.load(on: req.db)
-            return row(note)
+            return HistoryRow(
+                changedAt: DisplayDate.dateTime(note.changedAt), from: note.fromCounselor?.displayName, to: note.toCounselor.displayName,
+                changedBy: note.changedBy.displayName, situation: note.situation, agreements: note.agreements, mentor: note.mentor,
+                nextMeeting: note.nextMeeting, promised: note.promised
+            )
         }
 
         let draft = consentDraft
@@ -253,7 +248,7 @@ struct CandidatePage {
             ],
             isHybrid: candidate.isHybrid, hybridSince: candidate.hybridSince.map(DisplayDate.date),
             hybridPeriods: periods.map {
-                HybridPeriodRow(startedOn: DisplayDate.date($0.startedOn), endedOn: $0.endedOn.map(DisplayDate.date), reason: $0.reason, endReason: $0.endReason, counselor: $0.counselor.displayName)
+                HybridPeriodRow(startedOn: DisplayDate.date($0.startedOn), endedOn: $0.endedOn.map(DisplayDate.date), reason: $0.reason, endReason: $0.endReason, counselor: $0.counselor)
             },
             hybridErrors: hybridErrors, today: DisplayDate.dayInput(now),
             consents: consentRows, shareMatrix: matrix, shareItems: DisclosureItem.allCases.map { req.t($0.labelKey) },
