@@ -221,11 +221,7 @@ struct CandidatePage {
         let handoverRow: HistoryRow? = try await handover.asyncMap { note in
             try await note.$toCounselor.load(on: req.db)
             try await note.$changedBy.load(on: req.db)
-            return HistoryRow(
-                changedAt: DisplayDate.dateTime(note.changedAt), from: note.fromCounselor?.displayName, to: note.toCounselor.displayName,
-                changedBy: note.changedBy.displayName, situation: note.situation, agreements: note.agreements, mentor: note.mentor,
-                nextMeeting: note.nextMeeting, promised: note.promised
-            )
+            return row(CandidatePageReads.Assignment(note))
         }
 
         let draft = consentDraft

@@ -126,3 +126,14 @@ enum CandidatePageReads {
         }
     }
 }
+
+extension CandidatePageReads.Assignment {
+    /// From a loaded model (the handover note), with its counselors and author loaded.
+    init(_ model: CounselorAssignment) {
+        self.init(
+            changedAt: model.changedAt, from: model.fromCounselor?.displayName, to: model.toCounselor.displayName,
+            changedBy: model.changedBy.displayName, situation: model.situation, agreements: model.agreements,
+            mentor: model.mentor, nextMeeting: model.nextMeeting, promised: model.promised
+        )
+    }
+}
