@@ -70,6 +70,7 @@ final class ScaleRun: @unchecked Sendable {
     ]
 
     func generate(on sql: any SQLDatabase) async throws {
+        let indexes = try await ScaleIndexes.drop(tables: Self.tables.map(\.0), on: sql)
         let writer = ScaleWriter(sql: sql)
         for (name, columns) in Self.tables { writer.declare(name, columns) }
         writer.onFlush = { [progress] rows in progress.advance(rows: rows) }
@@ -99,6 +100,10 @@ final class ScaleRun: @unchecked Sendable {
             officeRng = generator.rng
         }
         try await writer.finish()
+        progress.end()
+
+        progress.start("Indekser", total: indexes.definitions.count)
+        try await indexes.build(on: sql, progress: progress)
         progress.end()
 
         // Derived from the alerts, criteria and action items just written, once for every candidate.
