@@ -45,7 +45,8 @@ public func configure(_ app: Application, config: AppConfig, clock: any AppClock
 
     Commands.register(on: app)
     try routes(app)
-    // Registered last, so that it runs first at shutdown: requests end before anything else closes.
+    // Shutdown runs lifecycle handlers in reverse order, then closes storage: the requests in
+    // flight end before the databases and the write queues close (see ShutdownDrain).
     app.lifecycle.use(ShutdownDrain(inFlight: inFlight))
 }
 

@@ -85,4 +85,23 @@ struct ShutdownDrainTests {
         #expect(try result.get() == 0, "a migrated, empty database has no users")
         try await database.drop()
     }
+
+    @Test("The daily job's scheduler waits at shutdown for a run in progress")
+    func schedulerWaitsForItsRun() async throws {
+        try await withTestApp(demo: false) { t in
+            let scheduler = PathwayJobScheduler()
+            let run = t.app.eventLoopGroup.next().makePromise(of: Void.self)
+            scheduler.box.running.withLockedValue { $0 = run.futureResult }
+            let done = Flag()
+            let stopping = Task {
+                await scheduler.shutdownAsync(t.app)
+                await done.set()
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(await !done.isSet, "shutdown waits while the run is going")
+            run.succeed(())
+            await stopping.value
+            #expect(await done.isSet)
+        }
+    }
 }

@@ -357,9 +357,12 @@ struct PathwayFlowTests {
             let referralPage = try await browser.get("/forlop/\(pathway.id)/hendelser/\(referral.id)/trekk-tilbake")
             #expect(referralPage.status == .ok && !referralPage.text.contains("name=\"reason\"") && referralPage.text.contains("kan ikke trekkes tilbake"))
             #expect(try await browser.get("/forlop/\(pathway.id)/hendelser/\(UUID())/trekk-tilbake").status == .notFound)
+            let readsBefore = try await t.auditEntries(.pathwayRead).filter { $0.detail?.contains(decision.id.uuidString) == true }.count
             var form = try await browser.post(withdrawHref, [("reason", "")])
             #expect(form.status == .unprocessableEntity)
             #expect(form.text.contains("reason-error") && form.text.contains("aria-invalid=\"true\""))
+            let readsAfter = try await t.auditEntries(.pathwayRead).filter { $0.detail?.contains(decision.id.uuidString) == true }.count
+            #expect(readsAfter == readsBefore + 1, "the page shown again with the error is a read as well")
             form = try await browser.post("/forlop/\(pathway.id)/hendelser/\(referral.id)/trekk-tilbake", [("reason", "Feil")])
             #expect(form.status == .unprocessableEntity)
             #expect(form.text.contains("kan ikke trekkes tilbake") && !form.text.contains("name=\"reason\""))
@@ -412,8 +415,9 @@ struct PathwayFlowTests {
                 #expect(page.status == .ok)
                 let ids = shown(page.text)
                 #expect(ids.count == min(30, expected.count - seen.count), "page \(pages + 1) shows \(ids.count)")
-                #expect(page.text.contains("Hendelse \(seen.count + 1)–\(seen.count + ids.count) av \(expected.count), nyeste først."))
+                #expect(page.text.contains("Hendelser \(seen.count + 1)–\(seen.count + ids.count) av \(expected.count), nyeste først."))
                 #expect(page.text.contains("Til de nyeste") == (pages > 0))
+                #expect(page.text.contains("<ol class=\"history timeline\" start=\"\(seen.count + 1)\">"), "numbered from where the page starts")
                 seen += ids
                 pages += 1
                 href = page.text.components(separatedBy: "href=\"").dropFirst().map { $0.prefix { $0 != "\"" } }

@@ -237,6 +237,7 @@ struct MentorWorkspaceTests {
             #expect(alert.kind == .mentorAlarm && alert.resolvedAt == nil && alert.subject == alarm.id!.uuidString)
             let event = try #require(try await PathwayEvent.find(alarm.eventID, on: t.db))
             #expect(event.type == .mentorContact)
+            #expect(event.note == "Alarm fra mentor: Konflikt på arbeidsplassen", "the reason in words, as the timeline shows it")
 
             // The counselor sees it at the top of the start page, with the answer form and no snooze.
             let counselor = t.browser()

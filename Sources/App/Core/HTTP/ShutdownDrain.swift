@@ -1,25 +1,27 @@
-import Synchronization
+import NIOConcurrencyHelpers
 import Vapor
 
 /// Counts the requests being answered. A request outlives its connection: when the client hangs
 /// up (a load generator stopping, a phone losing its signal) the handler still runs to its end,
 /// and its writes still commit. Shutdown waits for these before the databases close.
 final class InFlightRequests: AsyncMiddleware, Sendable {
-    private let count = Atomic<Int>(0)
+    private let count = NIOLockedValueBox(0)
 
-    var current: Int { count.load(ordering: .acquiring) }
+    var current: Int { count.withLockedValue { $0 } }
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        count.add(1, ordering: .relaxed)
-        defer { count.subtract(1, ordering: .releasing) }
+        count.withLockedValue { $0 += 1 }
+        defer { count.withLockedValue { $0 -= 1 } }
         return try await next.respond(to: request)
     }
 }
 
-/// The first thing shutdown does (registered last, so it runs first): stop taking connections,
-/// let the open ones finish their request, then wait for handlers whose client has gone. Only
-/// then do the database pools, the write queues and the rest of the application close, so that
-/// no handler finds them gone halfway through a write.
+/// Shutdown's lifecycle step for requests: stop taking connections, let the open ones finish their
+/// request, then wait for handlers whose client has gone. Lifecycle handlers shut down in reverse
+/// order of registration, and application storage (the database pools, the write queues) only after
+/// all of them: registered at the end of `configure`, this runs before every handler `configure`
+/// registered and after those registered later (`serve`'s daily-job scheduler, which waits for a
+/// running job itself), and always before the databases close.
 struct ShutdownDrain: LifecycleHandler {
     let inFlight: InFlightRequests
     /// A handler still running after this is logged and left; the process is ending anyway.

@@ -170,6 +170,8 @@ struct PathwayController {
         /// "Trukket tilbake …" when it already is; then there is no form.
         var withdrawn: String?
         var mayWithdraw: Bool
+        /// The user may read the candidate but not change it.
+        var readOnly: Bool
         var reason: String
         var errors: FormErrors
     }
@@ -211,14 +213,16 @@ struct PathwayController {
         let view = WithdrawView(
             pathwayID: opened.id.uuidString, candidateName: opened.candidate.candidate.fullName,
             action: "/forlop/\(opened.id)/hendelser/\(eventID)/trekk-tilbake", backHref: back, cursor: cursor?.uuidString,
-            date: DisplayDate.date(event.occurredAt), label: req.t(event.type.labelKey), employer: event.employer, note: event.note,
+            date: DisplayDate.date(event.occurredAt), label: req.t(event.type.labelKey), employer: event.employer,
+            note: event.type == .stepChanged || event.type == .pathwayClosed ? nil : event.note,
             recorded: req.t("pathway.timeline.recorded", event.recordedBy, DisplayDate.dateTime(event.recordedAt)),
             withdrawn: event.withdrawnAt.map { req.t("pathway.timeline.withdrawn", DisplayDate.dateTime($0), event.withdrawnBy ?? "–", event.withdrawnReason ?? "") },
             mayWithdraw: opened.mayChange && event.withdrawnAt == nil && event.type.isWithdrawable,
+            readOnly: !opened.candidate.mayChange,
             reason: reason, errors: errors
         )
-        // The page shows the event's note: personal data, so reading it is audited like the pathway page.
-        if status == .ok { try await req.audit(.pathway(.pathwayRead, opened.pathway, detail: "trekk tilbake \(eventID)")) }
+        // The page shows the event's note: personal data, so every rendering is audited, as the pathway page's.
+        try await req.audit(.pathway(.pathwayRead, opened.pathway, detail: "trekk tilbake \(eventID)"))
         return try await req.render("pathways/withdraw", titleKey: "pathway.withdraw.title", titleArgs: [opened.candidate.candidate.firstName], view, status: status)
     }
 }

@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import NIOCore
 import SQLKit
 import Vapor
@@ -178,22 +179,36 @@ extension AuditContext {
 /// Runs the daily job while `serve` runs: shortly after start and then every hour (it only looks
 /// at pathways whose deadlines have passed, so running often is cheap and keeps pages exact).
 struct PathwayJobScheduler: LifecycleHandler {
-    final class Box: @unchecked Sendable { var task: RepeatedTask? }
+    final class Box: @unchecked Sendable {
+        var task: RepeatedTask?
+        /// The run in progress, if any: shutdown waits for it.
+        let running = NIOLockedValueBox<EventLoopFuture<Void>?>(nil)
+    }
     let box = Box()
 
     func start(_ app: Application) {
-        box.task = app.eventLoopGroup.next().scheduleRepeatedAsyncTask(initialDelay: .seconds(30), delay: .hours(1)) { _ in
-            app.eventLoopGroup.next().makeFutureWithTask {
+        box.task = app.eventLoopGroup.next().scheduleRepeatedAsyncTask(initialDelay: .seconds(30), delay: .hours(1)) { [box] _ in
+            let run = app.eventLoopGroup.next().makeFutureWithTask {
                 do {
                     _ = try await PathwayDailyJob(app: app).run(now: app.samskap.clock.now())
                 } catch {
                     app.logger.error("Den daglige jobben for forløp feilet: \(String(describing: error))")
                 }
             }
+            box.running.withLockedValue { $0 = run }
+            return run
         }
     }
 
     func shutdown(_ application: Application) {
         box.task?.cancel()
+    }
+
+    /// Stops the hourly run and waits for a run in progress to end, so that it does not find the
+    /// databases closed halfway through its writes.
+    func shutdownAsync(_ application: Application) async {
+        box.task?.cancel()
+        // Cancelling stops the next runs; a run already going is an async task of its own.
+        try? await box.running.withLockedValue { $0 }?.get()
     }
 }

@@ -28,6 +28,7 @@ struct PathwayPage {
         let first = facts.newerThanPage + 1
         return TimelinePage(
             position: shown.isEmpty ? nil : req.t("pathway.timeline.position", String(first), String(first + shown.count - 1), String(facts.events)),
+            first: first,
             olderHref: hasOlder ? shown.last.map { "/forlop/\(pathwayID)?eldre=\($0.id)#tidslinje" } : nil,
             newestHref: cursor == nil ? nil : "/forlop/\(pathwayID)#tidslinje"
         )
@@ -82,6 +83,8 @@ struct PathwayPage {
     struct TimelinePage: Encodable, Sendable {
         /// "Hendelse 31–60 av 412, nyeste først", when the timeline does not fit on one page.
         var position: String?
+        /// The number of the first event shown, counted from the newest, for the list's numbering.
+        var first = 1
         var olderHref: String?
         var newestHref: String?
     }

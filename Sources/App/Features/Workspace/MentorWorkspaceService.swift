@@ -110,7 +110,9 @@ struct MentorWorkspaceService: WritingService {
         let mentorID = try found.mentor.requireID()
         let mentorName = found.mentor.name
         let pathwayID = found.pathwayID
-        let alarm = try await write(found, event: .mentorContact, at: now, note: "Alarm fra mentor: \(reason.rawValue)",
+        // The note is stored and shown in the timeline as written: the reason in words, not its code.
+        let said = app.samskap.strings.text(reason.labelKey, locale: "nb", args: [])
+        let alarm = try await write(found, event: .mentorContact, at: now, note: "Alarm fra mentor: \(said)",
                                     audit: .mentorAlarmRaised, detail: reason.rawValue) { db, pathway, event, _ in
             let row = MentorAlarm()
             row.$pathway.id = pathwayID
