@@ -81,7 +81,7 @@ struct PathwayPage {
 
     /// Where the shown part of the timeline lies, and the links to the rest.
     struct TimelinePage: Encodable, Sendable {
-        /// "Hendelse 31–60 av 412, nyeste først", when the timeline does not fit on one page.
+        /// "Hendelser 31–60 av 412, nyeste først", when the timeline does not fit on one page.
         var position: String?
         /// The number of the first event shown, counted from the newest, for the list's numbering.
         var first = 1
@@ -154,14 +154,13 @@ struct PathwayPage {
         let sql = db as! any SQLDatabase
         let rows = try await PathwayCriteriaStore.load(pathwayID: pathwayID, on: db)
         let evidenceTypes = try await PathwayPageReads.evidenceTypes(pathwayID: pathwayID, on: sql)
-        var facts = try await PathwayPageReads.facts(pathwayID: pathwayID, counselorID: pathway.$counselor.id, cursor: timelineCursor, now: now, on: sql)
+        let facts = try await PathwayPageReads.facts(pathwayID: pathwayID, counselorID: pathway.$counselor.id, cursor: timelineCursor, now: now, on: sql)
         let pageSize = PathwayPageReads.timelinePageSize
         var cursor = timelineCursor
         var events = try await PathwayPageReads.events(pathwayID: pathwayID, olderThan: cursor, limit: pageSize + 1, on: sql)
         if cursor != nil, facts.newerThanPage == 0 {
             // Not an event of this pathway (or withdrawn from the database): show the newest.
             cursor = nil
-            facts.newerThanPage = 0
             events = try await PathwayPageReads.events(pathwayID: pathwayID, olderThan: nil, limit: pageSize + 1, on: sql)
         }
         let hasOlder = events.count > pageSize

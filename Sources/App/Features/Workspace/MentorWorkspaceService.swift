@@ -132,8 +132,9 @@ struct MentorWorkspaceService: WritingService {
             alert.since = now
             alert.reasonArgs = [reason.rawValue, mentorName]
             alert.openedAt = now
+            // No refresh of "trenger handling" here: `write` re-evaluates the pathway after this
+            // body, and that ends in `AlertStore.refresh`, which recomputes it with this alert.
             try await alert.create(on: db)
-            try await NeedsAction.refresh(candidateID: alert.$candidate.id, on: db)
             row.alertID = alert.id
             try await row.save(on: db)
             return row
