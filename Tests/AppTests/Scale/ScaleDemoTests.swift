@@ -191,6 +191,42 @@ struct ScaleDemoTests {
         }
     }
 
+    @Test("pathways evaluated together store what each evaluated alone stores, for the criteria and for the alerts alone")
+    func batchEqualsOneByOne() async throws {
+        try await withTestApp(demo: false) { t in
+            _ = try await Self.generate(t)
+            let catalog = t.app.samskap.methodModels
+            let ids = try await Pathway.query(on: t.db).sort(\.$id).all().map { try $0.requireID() }
+            #expect(ids.count > 20)
+            func run(_ scope: PathwayEvaluation.Scope, at now: Date, chunk: Int) async throws {
+                // An odd chunk size, so that a candidate's pathways fall both in one chunk and in two.
+                for start in stride(from: 0, to: ids.count, by: chunk) {
+                    let part = Array(ids[start ..< min(start + chunk, ids.count)])
+                    try await t.app.write(context: .system) { db, _ in
+                        try await PathwayEvaluation.refresh(part, scope: scope, on: db, now: now, models: { try await catalog.model(id: $0, on: db) })
+                    }
+                }
+            }
+            let generated = try await Self.derived(t)
+            // Forty days on: deadlines pass, placements start and end, meetings are in the past.
+            let later = Self.anchor.addingTimeInterval(40 * 86_400)
+            try await run(.criteriaAndAlerts, at: later, chunk: 7)
+            let together = try await Self.derived(t)
+            try await run(.criteriaAndAlerts, at: later, chunk: 1)
+            let alone = try await Self.derived(t)
+            #expect(together != generated)
+            #expect(together == alone)
+
+            let evenLater = later.addingTimeInterval(9 * 86_400)
+            try await run(.alerts, at: evenLater, chunk: 7)
+            let alertsTogether = try await Self.derived(t)
+            try await run(.alerts, at: evenLater, chunk: 1)
+            #expect(alertsTogether != together)
+            #expect(alertsTogether == (try await Self.derived(t)))
+            #expect(try await NeedsAction.stale(on: t.db).isEmpty)
+        }
+    }
+
     static func derived(_ t: TestApp) async throws -> String {
         var lines: [String] = []
         for row in try await t.sql.raw("SELECT * FROM pathway_criteria ORDER BY pathway_id, criterion_id").all(decoding: PathwayCriteriaStore.Row.self) {

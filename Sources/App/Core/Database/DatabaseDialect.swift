@@ -18,6 +18,15 @@ public enum DatabaseDialect: Sendable {
         try await (db as! any SQLDatabase).raw("SELECT id FROM \(ident: table) WHERE id = \(bind: id) FOR UPDATE").run()
     }
 
+    /// Locks several rows with one statement, in the order of their ids, so that two writers that
+    /// lock overlapping sets wait for each other instead of deadlocking.
+    public func lockRows(_ table: String, ids: [UUID], on db: any Database) async throws {
+        guard self == .postgres, !ids.isEmpty else { return }
+        try await (db as! any SQLDatabase).raw("""
+            SELECT id FROM \(ident: table) WHERE id IN (\(binds: ids)) ORDER BY id FOR UPDATE
+            """).run()
+    }
+
     /// Statements that make the audit trail refuse UPDATE and DELETE, so rows can only be appended.
     func auditTrailProtection() -> [String] {
         let table = "audit_entries"

@@ -52,11 +52,13 @@ struct AgreementSnapshot: Sendable {
 }
 
 extension AgreementTimeline {
-    /// The approved timeline of each of the pathway's agreements that is not annulled, oldest agreement
-    /// first. One statement that reads only the approved versions' dates: the alerts need no more, and
-    /// they are re-evaluated on every change to the pathway.
-    static func approvedTimelines(pathwayID: UUID, on db: any Database) async throws -> [(id: UUID, type: AgreementType, approved: Approved)] {
+    /// The approved timeline of each agreement that is not annulled, per pathway, oldest agreement
+    /// first. One statement for all the pathways that reads only the approved versions' dates: the
+    /// alerts need no more, and they are re-evaluated on every change to a pathway.
+    static func approvedTimelines(pathwayIDs: [UUID], on db: any Database) async throws -> [UUID: [(id: UUID, type: AgreementType, approved: Approved)]] {
+        guard !pathwayIDs.isEmpty else { return [:] }
         struct Row: Decodable {
+            var pathway_id: UUID
             var agreement_id: UUID
             var type: String
             var version: Int
@@ -66,23 +68,25 @@ extension AgreementTimeline {
             var fully_approved_at: Date?
         }
         let rows = try await (db as! any SQLDatabase).raw("""
-            SELECT a.id AS agreement_id, a.type, v.version, v.start_date, v.end_date, v.is_extension, v.fully_approved_at
+            SELECT a.pathway_id, a.id AS agreement_id, a.type, v.version, v.start_date, v.end_date, v.is_extension, v.fully_approved_at
             FROM agreements a JOIN agreement_versions v ON v.agreement_id = a.id
-            WHERE a.pathway_id = \(bind: pathwayID) AND a.annulled_on IS NULL AND v.fully_approved_at IS NOT NULL
-            ORDER BY a.created_at, a.id, v.version
+            WHERE a.pathway_id IN (\(binds: pathwayIDs)) AND a.annulled_on IS NULL AND v.fully_approved_at IS NOT NULL
+            ORDER BY a.pathway_id, a.created_at, a.id, v.version
             """).all(decoding: Row.self)
-        var order: [UUID] = []
+        var order: [(pathway: UUID, agreement: UUID)] = []
         var byAgreement: [UUID: (type: String, versions: [VersionFacts])] = [:]
         for row in rows {
-            if byAgreement[row.agreement_id] == nil { order.append(row.agreement_id) }
+            if byAgreement[row.agreement_id] == nil { order.append((row.pathway_id, row.agreement_id)) }
             byAgreement[row.agreement_id, default: (row.type, [])].versions.append(.init(
                 version: row.version, start: row.start_date, end: row.end_date, isExtension: row.is_extension, fullyApprovedAt: row.fully_approved_at))
         }
-        return try order.compactMap { id in
+        var result: [UUID: [(id: UUID, type: AgreementType, approved: Approved)]] = [:]
+        for (pathwayID, id) in order {
             let entry = byAgreement[id]!
             guard let type = AgreementType(rawValue: entry.type) else { throw UnknownAgreementType(value: entry.type) }
-            return approved(entry.versions).map { (id, type, $0) }
+            if let approved = approved(entry.versions) { result[pathwayID, default: []].append((id, type, approved)) }
         }
+        return result
     }
 
     struct UnknownAgreementType: Error, CustomStringConvertible {

@@ -233,9 +233,10 @@ extension PathwayCriteriaStore {
             SELECT DISTINCT p.id, p.method_model_id FROM pathways p JOIN pathway_events e ON e.pathway_id = p.id
             WHERE e.employer_id = \(bind: employerID) AND e.withdrawn_at IS NULL AND p.status <> \(bind: Pathway.Status.closed.rawValue)
             """).all(decoding: Row.self)
-        for row in rows {
-            guard let model = try await catalog.model(id: row.method_model_id, on: db) else { continue }
-            try await refresh(pathwayID: row.id, model: model, on: db, now: now)
+        let ids = rows.map(\.id)
+        for start in stride(from: 0, to: ids.count, by: PathwayDailyJob.chunkSize) {
+            try await PathwayEvaluation.refresh(Array(ids[start ..< min(start + PathwayDailyJob.chunkSize, ids.count)]), scope: .criteriaAndAlerts,
+                                                on: db, now: now, models: { try await catalog.model(id: $0, on: db) })
         }
     }
 }

@@ -55,6 +55,14 @@ enum NeedsAction {
             """).run()
     }
 
+    /// Recomputes several candidates' values with one statement (the daily job's pathways).
+    static func refresh(candidateIDs: [UUID], on sql: any SQLDatabase) async throws {
+        guard !candidateIDs.isEmpty else { return }
+        try await sql.raw("""
+            UPDATE candidates SET needs_action_at = \(earliest("candidates.id")) WHERE id IN (\(binds: candidateIDs))
+            """).run()
+    }
+
     /// Recomputes every candidate's value: after a bulk load, and when the column is added.
     static func refreshAll(on sql: any SQLDatabase) async throws {
         try await sql.raw("UPDATE candidates SET needs_action_at = \(earliest("candidates.id"))").run()

@@ -53,33 +53,21 @@ enum PathwayCriteriaStore {
     }
 
     /// Evaluates every checked criterion of the pathway's model over its events and stores the result,
-    /// then the pathway's alerts. Runs inside the write transaction that changed the pathway.
-    /// Returns the rows written.
+    /// then the pathway's alerts (`PathwayEvaluation`). Runs inside the write transaction that changed
+    /// the pathway. Returns the criteria as evaluated now.
     @discardableResult
     static func refresh(pathwayID: UUID, model: MethodModel, on db: any Database, now: Date) async throws -> [Row] {
-        // Writers of the same pathway wait for each other (most hold this lock already): an agreement's
-        // approval and a logged contact must not rewrite the same rows at once.
-        try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
-        let events = try await ruleEvents(pathwayID: pathwayID, on: db)
-        var withVisits = events
-        // A visit to an employer counts for every pathway that uses the employer ("visited before
-        // use"), also when it was made with another candidate or none.
-        let employerIDs = Set(events.compactMap(\.employerID))
-        if !employerIDs.isEmpty {
-            let ownEvents = Set(events.map(\.id))
-            withVisits += try await employerVisits(employerIDs, on: db).filter { visit in visit.event_id.map { !ownEvents.contains($0) } ?? true }.map { visit in
-                RuleEvent(id: visit.id, type: .employerVisit, occurredAt: visit.visited_on, employerID: visit.employer_id)
-            }
-            withVisits.sort { $0.occurredAt < $1.occurredAt }
-        }
-        let sql = db as! any SQLDatabase
-        try await sql.delete(from: "pathway_criteria").where("pathway_id", .equal, pathwayID).run()
-        try await sql.delete(from: "pathway_criterion_obligations").where("pathway_id", .equal, pathwayID).run()
+        try await PathwayEvaluation.refresh([pathwayID], scope: .criteriaAndAlerts, on: db, now: now, models: { _ in model })[pathwayID] ?? []
+    }
+
+    /// The rows and obligations the criteria of `model` give over `events` (the pathway's own and the
+    /// visits that count for it, in the order they happened) at `now`. Pure.
+    static func evaluate(pathwayID: UUID, model: MethodModel, events: [RuleEvent], now: Date) -> (rows: [Row], obligations: [ObligationRow]) {
         var rows: [Row] = []
         var obligations: [ObligationRow] = []
         for criterion in model.checkedCriteria {
             guard let rule = criterion.rule else { continue }
-            let evaluation = CriterionEvaluator.evaluateAll(rule, events: withVisits, now: now)
+            let evaluation = CriterionEvaluator.evaluateAll(rule, events: events, now: now)
             let result = evaluation.current
             rows.append(Row(
                 pathway_id: pathwayID, criterion_id: criterion.id, state: result.state.rawValue, deadline: result.deadline,
@@ -94,58 +82,12 @@ enum PathwayCriteriaStore {
                 )
             }
         }
-        if !rows.isEmpty {
-            try await sql.insert(into: "pathway_criteria").models(rows, nilEncodingStrategy: .asNil).run()
-        }
-        // In chunks: a long pathway can have many obligations, and SQLite limits bound parameters.
-        for chunk in stride(from: 0, to: obligations.count, by: 100).map({ Array(obligations[$0..<min($0 + 100, obligations.count)]) }) {
-            try await sql.insert(into: "pathway_criterion_obligations").models(chunk, nilEncodingStrategy: .asNil).run()
-        }
-        // The alerts read the criteria just written, and the events read above.
-        try await AlertStore.refresh(pathwayID: pathwayID, model: model, on: db, now: now, events: events)
-        return rows
-    }
-
-    /// The pathway's events as the rules read them, in the order they happened; withdrawn events stay
-    /// in the timeline but count for nothing. Plain rows, not models: this runs on every change.
-    static func ruleEvents(pathwayID: UUID, on db: any Database) async throws -> [RuleEvent] {
-        struct EventRow: Decodable {
-            var id: UUID
-            var type: String
-            var occurred_at: Date
-            var employer_id: UUID?
-        }
-        let rows = try await (db as! any SQLDatabase).select()
-            .columns("id", "type", "occurred_at", "employer_id")
-            .from(PathwayEvent.schema)
-            .where("pathway_id", .equal, pathwayID)
-            .where("withdrawn_at", .is, SQLLiteral.null)
-            .orderBy("occurred_at").orderBy("recorded_at")
-            .all(decoding: EventRow.self)
-        return try rows.map { row in
-            guard let type = PathwayEventType(rawValue: row.type) else { throw UnknownEventType(value: row.type) }
-            return RuleEvent(id: row.id, type: type, occurredAt: row.occurred_at, employerID: row.employer_id)
-        }
+        return (rows, obligations)
     }
 
     struct UnknownEventType: Error, CustomStringConvertible {
         var value: String
         var description: String { "Ukjent hendelsestype i pathway_events: «\(value)»." }
-    }
-
-    private struct VisitRow: Decodable {
-        var id: UUID
-        var employer_id: UUID
-        var visited_on: Date
-        var event_id: UUID?
-    }
-
-    private static func employerVisits(_ employerIDs: Set<UUID>, on db: any Database) async throws -> [VisitRow] {
-        try await (db as! any SQLDatabase).select()
-            .columns("id", "employer_id", "visited_on", "event_id")
-            .from(EmployerVisit.schema)
-            .where("employer_id", .in, Array(employerIDs))
-            .all(decoding: VisitRow.self)
     }
 
     static func load(pathwayID: UUID, on db: any Database) async throws -> [String: Row] {

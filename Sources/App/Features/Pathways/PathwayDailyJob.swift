@@ -65,12 +65,11 @@ struct PathwayDailyJob {
             }
             if due.isEmpty { break }
             seen.formUnion(due)
-            let outcome = await inChunks(due, what: "vurdere forløp") { pathwayID, db in
-                try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
-                guard let modelID = try await Self.methodModelID(of: pathwayID, on: db),
-                      let model = try await app.samskap.methodModels.model(id: modelID, on: db) else { return 0 }
-                let rows = try await PathwayCriteriaStore.refresh(pathwayID: pathwayID, model: model, on: db, now: now)
-                return rows.filter { $0.state == CriterionState.overdue.rawValue }.count
+            let catalog = app.samskap.methodModels
+            let outcome = await inChunks(due, what: "vurdere forløp") { ids, db in
+                let rows = try await PathwayEvaluation.refresh(ids, scope: .criteriaAndAlerts, on: db, now: now,
+                                                               models: { try await catalog.model(id: $0, on: db) })
+                return rows.values.joined().filter { $0.state == CriterionState.overdue.rawValue }.count
             }
             result.pathways += outcome.done
             result.nowOverdue += outcome.sum
@@ -91,34 +90,22 @@ struct PathwayDailyJob {
 }
 
 extension PathwayDailyJob {
-    /// How many pathways share one transaction. One commit per pathway made the job's time mostly
-    /// commits (each waits for the disk); a few dozen per commit keep SQLite's write lock short.
+    /// How many pathways are evaluated together: one transaction, and one statement per input for
+    /// all of them (`PathwayEvaluation`). A few dozen keep SQLite's write lock short.
     static let chunkSize = 50
 
-    /// The pathway's method model version, without reading the whole pathway.
-    private static func methodModelID(of pathwayID: UUID, on db: any Database) async throws -> UUID? {
-        struct Row: Decodable { var method_model_id: UUID }
-        return try await (db as! any SQLDatabase).raw("SELECT method_model_id FROM pathways WHERE id = \(bind: pathwayID)")
-            .first(decoding: Row.self)?.method_model_id
-    }
-
-    /// Runs `work` for every id, `chunkSize` ids per transaction. When a chunk fails it is rolled back
-    /// and done again one id per transaction, so one bad pathway is logged and skipped alone.
-    /// Returns how many ids were done, the sum of what `work` returned for them, and how many failed.
+    /// Runs `work` over the ids, `chunkSize` ids per call and transaction. When a chunk fails it is
+    /// rolled back and done again one id per transaction, so one bad pathway is logged and skipped
+    /// alone. Returns how many ids were done, the sum of what `work` returned, and how many failed.
     private func inChunks(
-        _ ids: [UUID], what: String, _ work: @escaping @Sendable (UUID, any Database) async throws -> Int
+        _ ids: [UUID], what: String, _ work: @escaping @Sendable ([UUID], any Database) async throws -> Int
     ) async -> (done: Int, sum: Int, failed: Int) {
         var done = 0, sum = 0, failed = 0
         for start in stride(from: 0, to: ids.count, by: Self.chunkSize) {
             let chunk = Array(ids[start ..< min(start + Self.chunkSize, ids.count)])
             do {
-                let values = try await app.write(context: .system) { db, _ in
-                    var values: [Int] = []
-                    for id in chunk { values.append(try await work(id, db)) }
-                    return values
-                }
-                done += values.count
-                sum += values.reduce(0, +)
+                sum += try await app.write(context: .system) { db, _ in try await work(chunk, db) }
+                done += chunk.count
                 continue
             } catch {
                 if chunk.count == 1 {
@@ -129,7 +116,7 @@ extension PathwayDailyJob {
             }
             for id in chunk {
                 do {
-                    sum += try await app.write(context: .system) { db, _ in try await work(id, db) }
+                    sum += try await app.write(context: .system) { db, _ in try await work([id], db) }
                     done += 1
                 } catch {
                     failed += 1
@@ -157,11 +144,9 @@ extension PathwayDailyJob {
                 """).all(decoding: Due.self).map(\.pathway_id).filter { !seen.contains($0) }
             if due.isEmpty { break }
             seen.formUnion(due)
-            let outcome = await inChunks(due, what: "oppdatere varslene i forløp") { pathwayID, db in
-                try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
-                guard let modelID = try await Self.methodModelID(of: pathwayID, on: db),
-                      let model = try await app.samskap.methodModels.model(id: modelID, on: db) else { return 0 }
-                try await AlertStore.refresh(pathwayID: pathwayID, model: model, on: db, now: now, events: nil)
+            let catalog = app.samskap.methodModels
+            let outcome = await inChunks(due, what: "oppdatere varslene i forløp") { ids, db in
+                try await PathwayEvaluation.refresh(ids, scope: .alerts, on: db, now: now, models: { try await catalog.model(id: $0, on: db) })
                 return 0
             }
             done += outcome.done
