@@ -48,11 +48,10 @@ enum AlertRules {
 
     static func evaluate(_ s: Snapshot, now: Date) -> (alerts: [Wanted], nextCheck: Date?) {
         guard s.pathwayActive else { return ([], nil) }
-        let calendar = RuleDuration.calendar
-        let today = calendar.startOfDay(for: now)
+        let today = RuleDays.startOfDay(now)
         var alerts: [Wanted] = []
         var checks: [Date] = []
-        func day(_ date: Date, _ days: Int) -> Date { calendar.date(byAdding: .day, value: days, to: calendar.startOfDay(for: date))! }
+        func day(_ date: Date, _ days: Int) -> Date { RuleDays.adding(.day, days, to: RuleDays.startOfDay(date)) }
 
         // 1. No contact with mentor or employer during a running placement: a placement started and
         // not yet ended (an end on the day of a new start ends the earlier one), or a job taste
@@ -99,9 +98,9 @@ enum AlertRules {
             // 3. Ending within 30 days, with no evaluation since the start or the last extension. Not
             // before the start (nothing could resolve it yet), and not for a job taste of a few days.
             if let end = agreement.end, agreement.type != .jobTaste {
-                let windowOpens = max(day(end, -endingWindowDays), calendar.startOfDay(for: start))
+                let windowOpens = max(day(end, -endingWindowDays), RuleDays.startOfDay(start))
                 let windowCloses = day(end, 1)
-                let evaluatedSince = max(calendar.startOfDay(for: start), agreement.lastExtension.map { calendar.startOfDay(for: $0) } ?? .distantPast)
+                let evaluatedSince = max(RuleDays.startOfDay(start), agreement.lastExtension.map { RuleDays.startOfDay($0) } ?? .distantPast)
                 let evaluated = evaluations.contains { $0 >= evaluatedSince }
                 if now < windowOpens {
                     checks.append(windowOpens)
@@ -145,5 +144,5 @@ enum AlertRules {
 
 private extension Date {
     /// On or after the day of `date` (a contact on the placement's first day counts).
-    func at(orAfter date: Date) -> Bool { self >= RuleDuration.calendar.startOfDay(for: date) }
+    func at(orAfter date: Date) -> Bool { self >= RuleDays.startOfDay(date) }
 }

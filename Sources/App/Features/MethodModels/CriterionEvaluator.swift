@@ -108,7 +108,7 @@ public enum CriterionEvaluator {
         }
     }
 
-    private static func startOfDay(_ date: Date) -> Date { RuleDuration.calendar.startOfDay(for: date) }
+    private static func startOfDay(_ date: Date) -> Date { RuleDays.startOfDay(date) }
 
     // MARK: X within D after Y
 

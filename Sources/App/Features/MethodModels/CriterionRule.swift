@@ -46,36 +46,25 @@ public struct RuleDuration: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(value)\(unit.rawValue)" }
 
-    static let calendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = DisplayDate.timeZone
-        return calendar
-    }()
+    static var calendar: Calendar { RuleDays.calendar }
 
     /// The first moment after the last allowed day, counting from the day of `date`.
     public func deadline(after date: Date) -> Date {
-        let calendar = Self.calendar
-        let day = calendar.startOfDay(for: date)
-        let component: Calendar.Component
-        switch unit {
-        case .day: component = .day
-        case .week: component = .weekOfYear
-        case .month: component = .month
-        case .year: component = .year
-        }
-        let last = calendar.date(byAdding: component, value: value, to: day) ?? day
-        return calendar.date(byAdding: .day, value: 1, to: last) ?? last
+        let last = RuleDays.adding(component, value, to: RuleDays.startOfDay(date))
+        return RuleDays.adding(.day, 1, to: last)
     }
 
     /// The start of the first allowed day when counting back from `date`.
     public func earliest(before date: Date) -> Date {
-        let calendar = Self.calendar
-        let day = calendar.startOfDay(for: date)
+        RuleDays.adding(component, -value, to: RuleDays.startOfDay(date))
+    }
+
+    private var component: Calendar.Component {
         switch unit {
-        case .day: return calendar.date(byAdding: .day, value: -value, to: day) ?? day
-        case .week: return calendar.date(byAdding: .weekOfYear, value: -value, to: day) ?? day
-        case .month: return calendar.date(byAdding: .month, value: -value, to: day) ?? day
-        case .year: return calendar.date(byAdding: .year, value: -value, to: day) ?? day
+        case .day: .day
+        case .week: .weekOfYear
+        case .month: .month
+        case .year: .year
         }
     }
 }

@@ -89,30 +89,25 @@ enum PathwayEvaluation {
     /// The pathways' events as the rules read them, each pathway's in the order they happened;
     /// withdrawn events stay in the timeline but count for nothing.
     private static func ruleEvents(_ ids: [UUID], on sql: any SQLDatabase) async throws -> [UUID: [RuleEvent]] {
-        struct Row: Decodable {
-            var pathway_id: UUID
-            var id: UUID
-            var type: String
-            var occurred_at: Date
-            var employer_id: UUID?
-        }
         let rows = try await sql.raw("""
             SELECT pathway_id, id, type, occurred_at, employer_id FROM pathway_events
             WHERE pathway_id IN (\(binds: ids)) AND withdrawn_at IS NULL
             ORDER BY pathway_id, occurred_at, recorded_at, id
-            """).all(decoding: Row.self)
+            """).all()
         var events: [UUID: [RuleEvent]] = [:]
         for row in rows {
-            guard let type = PathwayEventType(rawValue: row.type) else { throw PathwayCriteriaStore.UnknownEventType(value: row.type) }
-            events[row.pathway_id, default: []].append(RuleEvent(id: row.id, type: type, occurredAt: row.occurred_at, employerID: row.employer_id))
+            let raw = try row.decode(column: "type", as: String.self)
+            guard let type = PathwayEventType(rawValue: raw) else { throw PathwayCriteriaStore.UnknownEventType(value: raw) }
+            events[try row.uuid("pathway_id"), default: []].append(RuleEvent(
+                id: try row.uuid("id"), type: type, occurredAt: try row.decode(column: "occurred_at", as: Date.self),
+                employerID: try row.uuidIfPresent("employer_id")))
         }
         return events
     }
 
     private static func storedCriteria(_ ids: [UUID], on sql: any SQLDatabase) async throws -> [UUID: [PathwayCriteriaStore.Row]] {
-        let rows = try await sql.raw("SELECT * FROM pathway_criteria WHERE pathway_id IN (\(binds: ids))")
-            .all(decoding: PathwayCriteriaStore.Row.self)
-        return Dictionary(grouping: rows, by: \.pathway_id)
+        let rows = try await sql.raw("SELECT * FROM pathway_criteria WHERE pathway_id IN (\(binds: ids))").all()
+        return Dictionary(grouping: try rows.map(PathwayCriteriaStore.Row.init), by: \.pathway_id)
     }
 
     // MARK: - Criteria
@@ -138,20 +133,17 @@ enum PathwayEvaluation {
                 """).all(decoding: Visit.self)
             visits = Dictionary(grouping: rows, by: \.employer_id)
         }
-        struct Obligations: Decodable {
-            var pathway_id: UUID
-            var criterion_id: String
-            var anchor_event_id: UUID
-            var state: String
-            var deadline: Date?
-            var evidence_event_id: UUID?
-            var evidence_at: Date?
-            var resolvable: Bool
-        }
         let obligationRows = try await sql.raw("""
             SELECT pathway_id, criterion_id, anchor_event_id, state, deadline, evidence_event_id, evidence_at, resolvable
             FROM pathway_criterion_obligations WHERE pathway_id IN (\(binds: ids))
-            """).all(decoding: Obligations.self)
+            """).all().map { row in
+                PathwayCriteriaStore.ObligationRow(
+                    pathway_id: try row.uuid("pathway_id"), criterion_id: try row.decode(column: "criterion_id", as: String.self),
+                    anchor_event_id: try row.uuid("anchor_event_id"), state: try row.decode(column: "state", as: String.self),
+                    deadline: try row.decode(column: "deadline", as: Date?.self), evidence_event_id: try row.uuidIfPresent("evidence_event_id"),
+                    evidence_at: try row.decode(column: "evidence_at", as: Date?.self), resolvable: try row.decode(column: "resolvable", as: Bool.self),
+                    evaluated_at: now)
+            }
         let storedObligations = Dictionary(grouping: obligationRows, by: \.pathway_id)
 
         var current: [UUID: [PathwayCriteriaStore.Row]] = [:]
@@ -178,12 +170,7 @@ enum PathwayEvaluation {
                 criteriaChanged.append(id)
                 rowsToWrite += rows
             }
-            let before = (storedObligations[id] ?? []).map {
-                PathwayCriteriaStore.ObligationRow(pathway_id: $0.pathway_id, criterion_id: $0.criterion_id, anchor_event_id: $0.anchor_event_id,
-                                                   state: $0.state, deadline: $0.deadline, evidence_event_id: $0.evidence_event_id,
-                                                   evidence_at: $0.evidence_at, resolvable: $0.resolvable, evaluated_at: now)
-            }
-            if sameObligations(obligations, before) {
+            if sameObligations(obligations, storedObligations[id] ?? []) {
                 obligationsKept.append(id)
             } else {
                 obligationsChanged.append(id)
@@ -257,7 +244,7 @@ enum PathwayEvaluation {
     ) async throws {
         let sql = db as! any SQLDatabase
         // Only what the rules read of a meeting; the minutes and agenda can be long.
-        struct MeetingRow: Decodable {
+        struct MeetingRow {
             var pathway_id: UUID
             var starts_at: Date
             var minutes_at: Date?
@@ -267,7 +254,11 @@ enum PathwayEvaluation {
         let meetingRows = try await sql.raw("""
             SELECT pathway_id, starts_at, minutes_at, event_id, participants FROM meetings
             WHERE pathway_id IN (\(binds: ids)) AND cancelled_at IS NULL
-            """).all(decoding: MeetingRow.self)
+            """).all().map { row in
+                MeetingRow(pathway_id: try row.uuid("pathway_id"), starts_at: try row.decode(column: "starts_at", as: Date.self),
+                           minutes_at: try row.decode(column: "minutes_at", as: Date?.self), event_id: try row.uuidIfPresent("event_id"),
+                           participants: try row.decode(column: "participants", as: String.self))
+            }
         let meetings = Dictionary(grouping: meetingRows, by: \.pathway_id)
         let agreements = try await AgreementTimeline.approvedTimelines(pathwayIDs: ids, on: db)
         let openAlerts = try await Alert.query(on: db).filter(\.$pathway.$id ~~ ids).filter(\.$resolvedAt == nil).all()

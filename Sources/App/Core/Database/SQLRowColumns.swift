@@ -1,0 +1,63 @@
+import Foundation
+import SQLKit
+
+extension SQLRow {
+    /// A UUID column. SQLite keeps UUIDs as text, and Foundation's parser on Linux goes through
+    /// `sscanf`, which was a twentieth of the daily job's CPU; this parses the text by hand (on
+    /// PostgreSQL the driver gives the text of its binary UUID).
+    func uuid(_ column: String) throws -> UUID {
+        let text = try decode(column: column, as: String.self)
+        guard let id = UUID(text: text) else { throw NotAUUID(column: column, text: text) }
+        return id
+    }
+
+    /// A UUID column that may be NULL.
+    func uuidIfPresent(_ column: String) throws -> UUID? {
+        guard let text = try decode(column: column, as: String?.self) else { return nil }
+        guard let id = UUID(text: text) else { throw NotAUUID(column: column, text: text) }
+        return id
+    }
+}
+
+struct NotAUUID: Error, CustomStringConvertible {
+    var column: String
+    var text: String
+    var description: String { "Kolonnen \(column) inneholder ikke en UUID: «\(text)»." }
+}
+
+extension UUID {
+    /// Parses the 36-character form (8-4-4-4-12 hexadecimal digits, either case), as `UUID(uuidString:)` does.
+    init?(text: String) {
+        var text = text
+        var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let parsed = text.withUTF8 { chars -> Bool in
+            guard chars.count == 36 else { return false }
+            return withUnsafeMutableBytes(of: &value) { out -> Bool in
+                var index = 0, byte = 0
+                while index < 36 {
+                    if index == 8 || index == 13 || index == 18 || index == 23 {
+                        guard chars[index] == UInt8(ascii: "-") else { return false }
+                        index += 1
+                        continue
+                    }
+                    guard let high = Self.nibble(chars[index]), let low = Self.nibble(chars[index + 1]) else { return false }
+                    out[byte] = high << 4 | low
+                    byte += 1
+                    index += 2
+                }
+                return true
+            }
+        }
+        guard parsed else { return nil }
+        self.init(uuid: value)
+    }
+
+    private static func nibble(_ char: UInt8) -> UInt8? {
+        switch char {
+        case UInt8(ascii: "0") ... UInt8(ascii: "9"): char - UInt8(ascii: "0")
+        case UInt8(ascii: "A") ... UInt8(ascii: "F"): char - UInt8(ascii: "A") + 10
+        case UInt8(ascii: "a") ... UInt8(ascii: "f"): char - UInt8(ascii: "a") + 10
+        default: nil
+        }
+    }
+}
