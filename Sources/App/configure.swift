@@ -90,6 +90,7 @@ enum Migrations {
         M0011_CreateReflection(),
         M0012_AddScaleIndexes(),
         M0013_AddNeedsActionAt(),
+        M0014_AddQualityIndexes(),
     ]
 
     static func register(on app: Application) {

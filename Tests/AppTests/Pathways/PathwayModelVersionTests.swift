@@ -126,6 +126,28 @@ struct PathwayModelVersionTests {
         try await app.asyncShutdown()
     }
 
+    @Test("The quality page's query reads indexes only: the office's pathways and the obligations in the period (M0014)")
+    func qualityQueryUsesIndexes() async throws {
+        try await withTestApp { t in
+            let officeID = try await t.office("9901").requireID()
+            let now = t.clock.now()
+            let query = QualityController.talliesQuery(officeID: officeID, from: now.addingTimeInterval(-90 * 86_400), to: now, now: now)
+            switch t.dialect {
+            case .sqlite:
+                struct Step: Decodable { var detail: String }
+                let plan = try await t.sql.raw("EXPLAIN QUERY PLAN \(query)").all(decoding: Step.self).map(\.detail)
+                #expect(plan.contains { $0.contains("COVERING INDEX pathways_office_idx (office_id=?)") }, "\(plan)")
+                #expect(plan.contains { $0.contains("COVERING INDEX pathway_criterion_obligations_window_idx (pathway_id=? AND deadline>? AND deadline<?)") }, "\(plan)")
+            case .postgres:
+                struct Index: Decodable { var indexname: String; var indexdef: String }
+                let indexes = try await t.sql.raw("SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN ('pathways_office_idx', 'pathway_criterion_obligations_window_idx')")
+                    .all(decoding: Index.self)
+                #expect(indexes.first { $0.indexname == "pathways_office_idx" }?.indexdef.contains("(office_id, counselor_id, method_model_id, id)") == true, "\(indexes)")
+                #expect(indexes.first { $0.indexname == "pathway_criterion_obligations_window_idx" }?.indexdef.contains("(pathway_id, deadline, state, criterion_id)") == true, "\(indexes)")
+            }
+        }
+    }
+
     @Test("The leader's quality page: share met on time per criterion, for the office and per counselor; audited")
     func qualityPage() async throws {
         try await withTestApp { t in

@@ -48,14 +48,13 @@ enum PathwayEvaluation {
 
         let events = try await ruleEvents(present, on: sql)
         let stored = try await storedCriteria(present, on: sql)
-        var current: [UUID: [PathwayCriteriaStore.Row]] = [:]
-        if scope == .criteriaAndAlerts {
-            current = try await evaluateCriteria(present, models: model, events: events, stored: stored, on: sql, now: now)
-        } else {
-            current = stored
-        }
+        let current = scope == .criteriaAndAlerts
+            ? try await evaluateCriteria(present, models: model, events: events, stored: stored, on: sql, now: now)
+            : stored
         try await refreshAlerts(present, facts: facts, models: model, events: events, criteria: current, on: db, now: now)
-        try await refreshCandidates(Array(Set(present.compactMap { facts[$0]?.candidate_id })), facts: facts, on: sql, now: now)
+        // In a fixed order, so that two writers update the same candidates in the same order.
+        let candidates = Set(present.compactMap { facts[$0]?.candidate_id }).sorted { $0.uuidString < $1.uuidString }
+        try await refreshCandidates(candidates, facts: facts, on: sql, now: now)
         return scope == .criteriaAndAlerts ? current : [:]
     }
 

@@ -17,10 +17,13 @@ struct QualityController {
     }
 
     static func tallies(officeID: UUID, from: Date, to: Date, now: Date, on db: any Database) async throws -> [Tally] {
-        let sql = db as! any SQLDatabase
-        // Every obligation whose deadline fell in the period and has passed: each placement, each
-        // extension counts, not only a pathway's latest.
-        return try await sql.raw("""
+        try await (db as! any SQLDatabase).raw(talliesQuery(officeID: officeID, from: from, to: to, now: now)).all(decoding: Tally.self)
+    }
+
+    /// Every obligation whose deadline fell in the period and has passed: each placement, each
+    /// extension counts, not only a pathway's latest. Answered from indexes alone (M0014).
+    static func talliesQuery(officeID: UUID, from: Date, to: Date, now: Date) -> SQLQueryString {
+        """
             SELECT m.key AS model_key, p.method_model_id, po.criterion_id, p.counselor_id,
                    SUM(CASE WHEN po.state = \(bind: CriterionState.met.rawValue) THEN 1 ELSE 0 END) AS met,
                    SUM(CASE WHEN po.state = \(bind: CriterionState.metLate.rawValue) THEN 1 ELSE 0 END) AS met_late,
@@ -32,7 +35,7 @@ struct QualityController {
               AND po.deadline > \(bind: from) AND po.deadline <= \(bind: to) AND po.deadline <= \(bind: now)
               AND po.state IN (\(bind: CriterionState.met.rawValue), \(bind: CriterionState.metLate.rawValue), \(bind: CriterionState.overdue.rawValue), \(bind: CriterionState.due.rawValue))
             GROUP BY m.key, p.method_model_id, po.criterion_id, p.counselor_id
-            """).all(decoding: Tally.self)
+            """
     }
 
     struct Cell: Encodable, Sendable {
