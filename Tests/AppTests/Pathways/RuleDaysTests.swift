@@ -12,21 +12,9 @@ struct RuleDaysTests {
         return calendar
     }()
 
-    /// Seeded, so a failure can be repeated.
-    struct Random: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test("the start of the day of every hour from 2019 to 2028, at a random second in it, twice (the second time remembered)")
     func startOfDayEveryHour() {
-        var random = Random(state: 7)
+        var random = SplitMix64(seed: 7)  // seeded, so a failure can be repeated
         let from = Self.oslo.date(from: DateComponents(year: 2019, month: 1, day: 1))!.timeIntervalSince1970
         let to = Self.oslo.date(from: DateComponents(year: 2028, month: 1, day: 1))!.timeIntervalSince1970
         var mismatches = 0
@@ -48,7 +36,7 @@ struct RuleDaysTests {
                 moments.append(start.addingTimeInterval(offset))
             }
         }
-        var random = Random(state: 11)
+        var random = SplitMix64(seed: 11)  // seeded, so a failure can be repeated
         let low = Self.oslo.date(from: DateComponents(year: 1930, month: 1, day: 1))!.timeIntervalSince1970
         let high = Self.oslo.date(from: DateComponents(year: 2100, month: 1, day: 1))!.timeIntervalSince1970
         for _ in 0 ..< 20_000 { moments.append(Date(timeIntervalSince1970: Double.random(in: low ..< high, using: &random))) }
@@ -59,7 +47,7 @@ struct RuleDaysTests {
 
     @Test("deadlines and earliest days for every unit and count 1-40, as the calendar counts them")
     func durations() {
-        var random = Random(state: 3)
+        var random = SplitMix64(seed: 3)  // seeded, so a failure can be repeated
         let low = Self.oslo.date(from: DateComponents(year: 2020, month: 1, day: 1))!.timeIntervalSince1970
         let high = Self.oslo.date(from: DateComponents(year: 2030, month: 1, day: 1))!.timeIntervalSince1970
         let units: [(RuleDuration.Unit, Calendar.Component)] = [(.day, .day), (.week, .weekOfYear), (.month, .month), (.year, .year)]

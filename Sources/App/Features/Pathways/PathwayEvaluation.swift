@@ -176,30 +176,26 @@ enum PathwayEvaluation {
                 obligationsToWrite += obligations
             }
         }
-        if !criteriaKept.isEmpty {
-            try await sql.raw("UPDATE pathway_criteria SET evaluated_at = \(bind: now) WHERE pathway_id IN (\(binds: criteriaKept))").run()
-        }
-        if !criteriaChanged.isEmpty {
-            try await sql.raw("DELETE FROM pathway_criteria WHERE pathway_id IN (\(binds: criteriaChanged))").run()
-        }
-        // In parts: SQLite limits the bound values of one statement.
-        for part in parts(rowsToWrite, of: 1_000) {
-            try await sql.insert(into: "pathway_criteria").models(part, nilEncodingStrategy: .asNil).run()
-        }
-        if !obligationsKept.isEmpty {
-            try await sql.raw("UPDATE pathway_criterion_obligations SET evaluated_at = \(bind: now) WHERE pathway_id IN (\(binds: obligationsKept))").run()
-        }
-        if !obligationsChanged.isEmpty {
-            try await sql.raw("DELETE FROM pathway_criterion_obligations WHERE pathway_id IN (\(binds: obligationsChanged))").run()
-        }
-        for part in parts(obligationsToWrite, of: 1_000) {
-            try await sql.insert(into: "pathway_criterion_obligations").models(part, nilEncodingStrategy: .asNil).run()
-        }
+        try await store("pathway_criteria", kept: criteriaKept, changed: criteriaChanged, rows: rowsToWrite, on: sql, now: now)
+        try await store("pathway_criterion_obligations", kept: obligationsKept, changed: obligationsChanged, rows: obligationsToWrite, on: sql, now: now)
         return current
     }
 
-    private static func parts<T>(_ items: [T], of size: Int) -> [[T]] {
-        stride(from: 0, to: items.count, by: size).map { Array(items[$0 ..< min($0 + size, items.count)]) }
+    /// Renews the evaluation time of the kept pathways' rows in `table`, and replaces the changed
+    /// pathways' rows with `rows`.
+    private static func store<Row: Encodable & Sendable>(
+        _ table: String, kept: [UUID], changed: [UUID], rows: [Row], on sql: any SQLDatabase, now: Date
+    ) async throws {
+        if !kept.isEmpty {
+            try await sql.raw("UPDATE \(ident: table) SET evaluated_at = \(bind: now) WHERE pathway_id IN (\(binds: kept))").run()
+        }
+        if !changed.isEmpty {
+            try await sql.raw("DELETE FROM \(ident: table) WHERE pathway_id IN (\(binds: changed))").run()
+        }
+        // In parts: SQLite limits the bound values of one statement.
+        for start in stride(from: 0, to: rows.count, by: 1_000) {
+            try await sql.insert(into: table).models(Array(rows[start ..< min(start + 1_000, rows.count)]), nilEncodingStrategy: .asNil).run()
+        }
     }
 
     /// The same moment as stored (to the millisecond), or both absent.
