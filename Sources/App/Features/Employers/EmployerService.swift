@@ -186,6 +186,9 @@ struct EmployerService: WritingService {
         visit.$recordedBy.id = actorID
         let (actorID, now, catalog) = (actorID, now, app.samskap.methodModels)
         try await app.write(context: context) { db, audit in
+            // Two visits at one employer re-evaluate the same pathways: the employer's row makes
+            // them wait for each other before either locks a pathway.
+            try await DatabaseDialect(db).lockRow(Employer.schema, id: employerID, on: db)
             if let opened {
                 let pathwayID = opened.id
                 try await DatabaseDialect(db).lockRow("pathways", id: pathwayID, on: db)
@@ -232,8 +235,11 @@ extension PathwayCriteriaStore {
         let rows = try await sql.raw("""
             SELECT DISTINCT p.id, p.method_model_id FROM pathways p JOIN pathway_events e ON e.pathway_id = p.id
             WHERE e.employer_id = \(bind: employerID) AND e.withdrawn_at IS NULL AND p.status <> \(bind: Pathway.Status.closed.rawValue)
+            ORDER BY p.id
             """).all(decoding: Row.self)
         let ids = rows.map(\.id)
+        // All of them at once, in id order, before the chunks take them again.
+        try await DatabaseDialect(db).lockRows("pathways", ids: ids, on: db)
         for start in stride(from: 0, to: ids.count, by: PathwayDailyJob.chunkSize) {
             try await PathwayEvaluation.refresh(Array(ids[start ..< min(start + PathwayDailyJob.chunkSize, ids.count)]), scope: .criteriaAndAlerts,
                                                 on: db, now: now, models: { try await catalog.model(id: $0, on: db) })

@@ -16,7 +16,7 @@ import SQLKit
 /// one of those rows changes.
 ///
 /// Derived state: every write that changes one of those rows calls `refresh` in its transaction
-/// (alerts and criteria through `AlertStore.refresh`, a snooze, a pathway's status). The test suite
+/// (alerts and criteria through `PathwayEvaluation`, a snooze, a pathway's status). The test suite
 /// checks after every test that no candidate's value differs from a fresh computation (`stale`).
 enum NeedsAction {
     /// Before any `now`: what counts from the moment it exists.

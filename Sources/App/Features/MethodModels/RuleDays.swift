@@ -7,7 +7,8 @@ import NIOConcurrencyHelpers
 /// months or years on, many times per pathway; each answer from `Calendar` costs microseconds, and
 /// the daily job asks for every active pathway. A day in Norway starts on a whole UTC hour (the
 /// offset has been one or two whole hours since 1895), so every moment of one UTC hour has the same
-/// start of day: the start is remembered per hour, and only when it does lie on a whole hour. A day
+/// start of day: the start is remembered per hour, and only when it and the next day's start lie on
+/// whole hours. A day
 /// on is remembered per start of day, unit and count. Answers are `Calendar`'s own, computed once.
 enum RuleDays {
     static let calendar: Calendar = {
@@ -36,8 +37,10 @@ enum RuleDays {
         let hour = Int64((seconds / 3600).rounded(.down))
         if let start = starts.withLockedValue({ $0[hour] }) { return start }
         let start = calendar.startOfDay(for: date)
-        // Only a start on a whole UTC hour holds for the whole hour.
-        if start.timeIntervalSince1970.truncatingRemainder(dividingBy: 3600) == 0 {
+        // The answer holds for the whole hour when this day and the next start on whole UTC hours.
+        let next = calendar.date(byAdding: .day, value: 1, to: start) ?? start
+        if start.timeIntervalSince1970.truncatingRemainder(dividingBy: 3600) == 0,
+           next.timeIntervalSince1970.truncatingRemainder(dividingBy: 3600) == 0 {
             starts.withLockedValue { starts in
                 if starts.count >= limit { starts.removeAll(keepingCapacity: true) }
                 starts[hour] = start

@@ -52,8 +52,8 @@ enum PathwayEvaluation {
             ? try await evaluateCriteria(present, models: model, events: events, stored: stored, on: sql, now: now)
             : stored
         try await refreshAlerts(present, facts: facts, models: model, events: events, criteria: current, on: db, now: now)
-        // In a fixed order, so that two writers update the same candidates in the same order.
-        let candidates = Set(present.compactMap { facts[$0]?.candidate_id }).sorted { $0.uuidString < $1.uuidString }
+        // In id order, so that two writers update the same candidates' next meetings in the same order.
+        let candidates = Array(Set(present.compactMap { facts[$0]?.candidate_id }))
         try await refreshCandidates(candidates, facts: facts, on: sql, now: now)
         return scope == .criteriaAndAlerts ? current : [:]
     }
@@ -337,7 +337,7 @@ enum PathwayEvaluation {
         }
         let next = try await sql.raw("""
             SELECT candidate_id, MIN(CASE WHEN cancelled_at IS NULL AND minutes_at IS NULL AND starts_at > \(bind: now) THEN starts_at END) AS next_at
-            FROM meetings WHERE candidate_id IN (\(binds: ids)) GROUP BY candidate_id
+            FROM meetings WHERE candidate_id IN (\(binds: ids)) GROUP BY candidate_id ORDER BY candidate_id
             """).all(decoding: Next.self)
         let stored = Dictionary(facts.values.map { ($0.candidate_id, $0.next_meeting_at) }, uniquingKeysWith: { first, _ in first })
         // A candidate without any meeting in Samskap (no row here) keeps what was registered for them otherwise.
