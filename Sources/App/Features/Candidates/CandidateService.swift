@@ -289,11 +289,14 @@ struct CandidateService {
         let id = try candidate.requireID()
         // Pathways before their candidate, as every re-evaluation takes them (`PathwayEvaluation`),
         // so a hybrid change and a write to one of the pathways wait for each other instead of deadlocking.
-        struct Row: Decodable { var id: UUID }
-        let pathways = try await (db as! any SQLDatabase).raw("""
-            SELECT id FROM pathways WHERE candidate_id = \(bind: id) AND status <> \(bind: Pathway.Status.closed.rawValue)
-            """).all(decoding: Row.self).map(\.id)
-        try await DatabaseDialect(db).lockRows("pathways", ids: pathways, on: db)
+        // (SQLite needs no row locks: a write transaction holds the database's write lock.)
+        if DatabaseDialect(db) == .postgres {
+            struct Row: Decodable { var id: UUID }
+            let pathways = try await (db as! any SQLDatabase).raw("""
+                SELECT id FROM pathways WHERE candidate_id = \(bind: id) AND status <> \(bind: Pathway.Status.closed.rawValue)
+                """).all(decoding: Row.self).map(\.id)
+            try await DatabaseDialect(db).lockRows("pathways", ids: pathways, on: db)
+        }
         try await DatabaseDialect(db).lockRow(Candidate.schema, id: id, on: db)
         guard let fresh = try await Candidate.find(id, on: db) else { throw Abort(.notFound) }
         if let key = problem(fresh) { throw ProblemError(.conflict, key: key) }
