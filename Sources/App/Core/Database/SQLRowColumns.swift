@@ -52,12 +52,50 @@ extension UUID {
         self.init(uuid: value)
     }
 
+    /// The 36-character form in capitals, as `uuidString` writes it. Foundation on Linux formats it
+    /// with `snprintf`, a hundredth of the portfolio's CPU for its 50 rows.
+    var text: String {
+        withUnsafeBytes(of: uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { out in
+                var index = 0
+                for (byte, value) in bytes.enumerated() {
+                    if byte == 4 || byte == 6 || byte == 8 || byte == 10 {
+                        out[index] = UInt8(ascii: "-")
+                        index += 1
+                    }
+                    out[index] = HexDigits.upper[Int(value >> 4)]
+                    out[index + 1] = HexDigits.upper[Int(value & 0x0F)]
+                    index += 2
+                }
+                return index
+            }
+        }
+    }
+
     private static func nibble(_ char: UInt8) -> UInt8? {
         switch char {
         case UInt8(ascii: "0") ... UInt8(ascii: "9"): char - UInt8(ascii: "0")
         case UInt8(ascii: "A") ... UInt8(ascii: "F"): char - UInt8(ascii: "A") + 10
         case UInt8(ascii: "a") ... UInt8(ascii: "f"): char - UInt8(ascii: "a") + 10
         default: nil
+        }
+    }
+}
+
+enum HexDigits {
+    static let upper: [UInt8] = Array("0123456789ABCDEF".utf8)
+    static let lower: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Bytes in lowercase hexadecimal, two digits each.
+    static func lowercase<Bytes: Sequence<UInt8>>(_ bytes: Bytes, count: Int) -> String {
+        String(unsafeUninitializedCapacity: 2 * count) { out in
+            var index = 0
+            for value in bytes {
+                out[index] = lower[Int(value >> 4)]
+                out[index + 1] = lower[Int(value & 0x0F)]
+                index += 2
+            }
+            return index
         }
     }
 }

@@ -49,7 +49,7 @@ struct JSONText {
     mutating func uuid(_ name: String, _ value: UUID) {
         key(name)
         text.append("\"")
-        text.append(value.uuidString)
+        text.append(value.text)
         text.append("\"")
     }
 

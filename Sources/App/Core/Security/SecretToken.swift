@@ -43,6 +43,8 @@ extension Data {
     }
 }
 
-extension Sequence where Element == UInt8 {
-    var hexString: String { map { String(format: "%02x", $0) }.joined() }
+extension SHA256Digest {
+    /// The 64 lowercase hexadecimal digits. Formatting each byte with `String(format:)` was 3 % of
+    /// the server's CPU on the portfolio (every request's credential, every audit entry's hash).
+    var hexString: String { HexDigits.lowercase(self, count: Self.byteCount) }
 }

@@ -12,11 +12,10 @@ enum PortfolioFilter: Hashable, Sendable {
     static let recentDays = 30
 
     /// Every filter, in the order the page shows them.
-    static var allCases: [PortfolioFilter] {
+    static let allCases: [PortfolioFilter] =
         [.all, .hybrid, .needsAction, .noRecentContact, .new]
             + Innsatsgruppe.allCases.map(PortfolioFilter.innsatsgruppe)
             + MainBenefit.allCases.map(PortfolioFilter.benefit)
-    }
 
     /// The value in `?filter=`, stable for links and the API.
     var raw: String {
@@ -48,8 +47,12 @@ enum PortfolioFilter: Hashable, Sendable {
         }
     }
 
-    /// Column name in the counts query.
-    var countColumn: String { "n_" + raw.replacingOccurrences(of: "-", with: "_") }
+    /// Column name in the counts query. Worked out once: Foundation's `replacingOccurrences` for
+    /// every filter of every request was 3.6 % of the server's CPU on the portfolio.
+    var countColumn: String { Self.countColumns[self]! } // every filter is one of `allCases`
+    private static let countColumns: [PortfolioFilter: String] = Dictionary(
+        uniqueKeysWithValues: allCases.map { ($0, "n_" + $0.raw.replacingOccurrences(of: "-", with: "_")) }
+    )
 
     /// The predicate on `c` (candidates) at `now`.
     func predicate(now: Date) -> SQLQueryString {
