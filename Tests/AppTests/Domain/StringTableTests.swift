@@ -61,4 +61,22 @@ struct StringTableTests {
         #expect(tables.text("home.greeting", locale: "en", args: ["Vera"]) == "Hello, Vera")
         #expect(tables.text("finnes.ikke", locale: "en") == "finnes.ikke")
     }
+
+    @Test("Placeholders are filled in one pass: an argument is kept as typed, a placeholder without an argument stays")
+    func placeholders() {
+        #expect(StringTables.fill("{0} av {1}", ["3", "12"]) == "3 av 12")
+        #expect(StringTables.fill("{1}, {0} og {1} igjen", ["a", "b"]) == "b, a og b igjen")
+        #expect(StringTables.fill("{0}", ["{1}", "x"]) == "{1}", "an argument is not searched again")
+        #expect(StringTables.fill("{0} {2} {x} {} { 1} {0", ["a", "b"]) == "a {2} {x} {} { 1} {0")
+        #expect(StringTables.fill("Ærlig: {0}–{1} ✓", ["æ", "ø"]) == "Ærlig: æ–ø ✓")
+        #expect(StringTables.fill("{10}:{1}", Array(repeating: "-", count: 10) + ["ti"]) == "ti:-")
+        #expect(StringTables.fill("{0}{0}{0}", [""]) == "")
+        #expect(StringTables.fill("", ["a"]) == "")
+        // The same as one replacement per argument wherever no argument holds a placeholder.
+        let text = "Forløp {0} i steg {1} av {2}; {1} igjen"
+        let args = ["Eli", "3", "5"]
+        var sequential = text
+        for (index, arg) in args.enumerated() { sequential = sequential.replacingOccurrences(of: "{\(index)}", with: arg) }
+        #expect(StringTables.fill(text, args) == sequential)
+    }
 }

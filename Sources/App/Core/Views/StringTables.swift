@@ -44,11 +44,33 @@ public struct StringTables: Sendable {
 
     /// The text for `key`, with `{0}`, `{1}` … replaced by `args`. Falls back to bokmål, then to the key.
     public func text(_ key: String, locale: String, args: [String] = []) -> String {
-        var text = tables[locale]?[key] ?? tables[Self.defaultLocale]?[key] ?? key
-        for (index, arg) in args.enumerated() {
-            text = text.replacingOccurrences(of: "{\(index)}", with: arg)
+        let text = tables[locale]?[key] ?? tables[Self.defaultLocale]?[key] ?? key
+        return args.isEmpty ? text : Self.fill(text, args)
+    }
+
+    /// `{n}` replaced by `args[n]`, in one pass: an argument is never searched for placeholders
+    /// itself (a name typed as "{1}" stays as typed), and a placeholder without an argument stays.
+    /// Foundation's `replacingOccurrences` per argument was a twentieth of the pathway page's CPU.
+    static func fill(_ text: String, _ args: [String]) -> String {
+        let utf8 = Array(text.utf8)
+        var result = ""
+        result.reserveCapacity(utf8.count + args.reduce(0) { $0 + $1.utf8.count })
+        var copied = 0, index = 0
+        while index < utf8.count {
+            guard utf8[index] == UInt8(ascii: "{") else { index += 1; continue }
+            var end = index + 1, number = 0
+            while end < utf8.count, end - index <= 3, (UInt8(ascii: "0") ... UInt8(ascii: "9")).contains(utf8[end]) {
+                number = number * 10 + Int(utf8[end] - UInt8(ascii: "0"))
+                end += 1
+            }
+            guard end > index + 1, end < utf8.count, utf8[end] == UInt8(ascii: "}"), number < args.count else { index += 1; continue }
+            result += String(decoding: utf8[copied ..< index], as: UTF8.self)
+            result += args[number]
+            index = end + 1
+            copied = index
         }
-        return text
+        result += String(decoding: utf8[copied...], as: UTF8.self)
+        return result
     }
 
     /// Picks a supported locale from an Accept-Language header, honouring q-values.
