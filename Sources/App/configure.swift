@@ -92,6 +92,7 @@ enum Migrations {
         M0012_AddScaleIndexes(),
         M0013_AddNeedsActionAt(),
         M0014_AddQualityIndexes(),
+        M0015_AddOfficeOverviewIndex(),
     ]
 
     static func register(on app: Application) {

@@ -185,4 +185,44 @@ struct PortfolioPageTests {
             #expect(counselorTries.status == .forbidden)
         }
     }
+
+    @Test("The office overview's counts equal the candidates' rows, read from the office index alone on SQLite (M0015)")
+    func overviewFromIndex() async throws {
+        try await withTestApp { t in
+            let officeID = try await t.office("9901").requireID()
+            let now = t.clock.now()
+            // A counselor with no candidate at all must count 0, not the one row the LEFT JOIN gives.
+            let empty = User(username: "tomveileder", displayName: "Tom Portefølje", officeID: officeID, passwordHash: "x", mustChangePassword: false)
+            try await empty.create(on: t.db)
+            try await UserRole(userID: empty.requireID(), role: .veileder).create(on: t.db)
+
+            struct Candidate: Decodable { var counselor_id: UUID; var is_hybrid: Bool; var needs_action_at: Date?; var last_contact_at: Date? }
+            let candidates = try await t.sql.raw("SELECT counselor_id, is_hybrid, needs_action_at, last_contact_at FROM candidates WHERE office_id = \(bind: officeID)")
+                .all(decoding: Candidate.self)
+            #expect(candidates.count > 10 && candidates.contains { $0.needs_action_at != nil } && candidates.contains(where: \.is_hybrid))
+            let rows = try await OfficeOverviewQuery(officeID: officeID, now: now).rows(on: t.sql)
+            #expect(rows.contains { $0.id == empty.id && $0.portfolio == 0 && $0.hybrid == 0 && $0.needs_action == 0 && $0.last_contact_at == nil })
+            for row in rows {
+                let theirs = candidates.filter { $0.counselor_id == row.id }
+                #expect(row.portfolio == theirs.count)
+                #expect(row.hybrid == theirs.filter(\.is_hybrid).count)
+                #expect(row.needs_action == theirs.filter { $0.needs_action_at.map { $0 <= now } ?? false }.count)
+                let latest = theirs.compactMap(\.last_contact_at).max()
+                #expect(row.last_contact_at.map { $0.timeIntervalSince1970.rounded() } == latest.map { $0.timeIntervalSince1970.rounded() })
+            }
+            #expect(rows.reduce(0) { $0 + $1.portfolio } == candidates.count, "every candidate at the office is counted once")
+
+            switch t.dialect {
+            case .sqlite:
+                struct Step: Decodable { var detail: String }
+                let query = OfficeOverviewQuery(officeID: officeID, now: now).query
+                let plan = try await t.sql.raw("EXPLAIN QUERY PLAN \(query)").all(decoding: Step.self).map(\.detail)
+                #expect(plan.contains { $0.contains("SEARCH c USING COVERING INDEX candidates_office_idx (office_id=? AND counselor_id=?)") }, "\(plan)")
+            case .postgres:
+                struct Index: Decodable { var indexdef: String }
+                let index = try await t.sql.raw("SELECT indexdef FROM pg_indexes WHERE indexname = 'candidates_office_idx'").first(decoding: Index.self)
+                #expect(index?.indexdef.contains("(office_id, counselor_id, is_hybrid, needs_action_at, last_contact_at)") == true, "\(String(describing: index))")
+            }
+        }
+    }
 }

@@ -36,12 +36,15 @@ struct OfficeOverviewQuery: Sendable {
         }
     }
 
-    func rows(on sql: any SQLDatabase) async throws -> [Row] {
+    /// Each staff member at the office with their candidates' counts. The candidates are read from
+    /// `candidates_office_idx` alone (M0015): every column the query takes from them is in it (so the
+    /// portfolio is counted by `counselor_id`, never NULL in a joined row, rather than by `id`).
+    var query: SQLQueryString {
         let yearAgo = now.addingTimeInterval(-365 * 86_400)
-        let query: SQLQueryString = """
+        return """
             SELECT u.id, u.display_name, u.last_login_at, CASE WHEN u.is_active = \(bind: true) THEN 1 ELSE 0 END AS active,
                    CASE WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = \(bind: Role.veileder.rawValue)) THEN 1 ELSE 0 END AS is_counselor,
-                   COUNT(c.id) AS portfolio,
+                   COUNT(c.counselor_id) AS portfolio,
                    COALESCE(SUM(CASE WHEN c.is_hybrid = \(bind: true) THEN 1 ELSE 0 END), 0) AS hybrid,
                    COALESCE(SUM(CASE WHEN \(PortfolioFilter.needsAction.predicate(now: now)) THEN 1 ELSE 0 END), 0) AS needs_action,
                    MAX(c.last_contact_at) AS last_contact_at,
@@ -53,6 +56,9 @@ struct OfficeOverviewQuery: Sendable {
             GROUP BY u.id, u.display_name, u.last_login_at, u.is_active
             ORDER BY u.display_name, u.id
             """
+    }
+
+    func rows(on sql: any SQLDatabase) async throws -> [Row] {
         let rows = try await sql.raw(query).all(decoding: Row.self)
         // Active counselors always; anyone else — a deactivated counselor too — while a candidate is
         // still theirs, so no candidate drops out of the office's totals.
