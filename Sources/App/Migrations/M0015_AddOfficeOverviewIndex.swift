@@ -8,15 +8,21 @@ import SQLKit
 /// keeps its first two columns (office, counselor), so what used it (the portfolio) still does.
 struct M0015_AddOfficeOverviewIndex: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
-        try await sql.drop(index: "candidates_office_idx").run()
-        try await sql.create(index: "candidates_office_idx").on("candidates")
-            .column("office_id").column("counselor_id").column("is_hybrid").column("needs_action_at").column("last_contact_at").run()
+        // In one transaction (both databases change their schema transactionally): a migration that
+        // stops halfway must not leave the candidates without their office index.
+        try await database.transaction { tx in
+            let sql = tx as! any SQLDatabase
+            try await sql.drop(index: "candidates_office_idx").run()
+            try await sql.create(index: "candidates_office_idx").on("candidates")
+                .column("office_id").column("counselor_id").column("is_hybrid").column("needs_action_at").column("last_contact_at").run()
+        }
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
-        try await sql.drop(index: "candidates_office_idx").run()
-        try await sql.create(index: "candidates_office_idx").on("candidates").column("office_id").column("counselor_id").run()
+        try await database.transaction { tx in
+            let sql = tx as! any SQLDatabase
+            try await sql.drop(index: "candidates_office_idx").run()
+            try await sql.create(index: "candidates_office_idx").on("candidates").column("office_id").column("counselor_id").run()
+        }
     }
 }

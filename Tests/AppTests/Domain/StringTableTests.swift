@@ -71,6 +71,7 @@ struct StringTableTests {
         #expect(StringTables.fill("Ærlig: {0}–{1} ✓", ["æ", "ø"]) == "Ærlig: æ–ø ✓")
         #expect(StringTables.fill("{10}:{1}", Array(repeating: "-", count: 10) + ["ti"]) == "ti:-")
         #expect(StringTables.fill("{0}{0}{0}", [""]) == "")
+        #expect(StringTables.fill("{01} {00} {0}", ["a", "b"]) == "{01} {00} a", "a number with a leading zero is no placeholder")
         #expect(StringTables.fill("", ["a"]) == "")
         // The same as one replacement per argument wherever no argument holds a placeholder.
         let text = "Forløp {0} i steg {1} av {2}; {1} igjen"

@@ -42,6 +42,12 @@ struct OptionsTagTests {
             options.append(Self.option(text, hostile[hostile.count - 1 - index], index % 3 == 0))
         }
         options.append(Self.option("9F1C0B86-1D43-4D43-9B27-3C8E0D7C1A20", "Vanlig arbeidsgiver", false))
+        // Values that are not text, and `selected` that is missing or not a Boolean, as `#if` takes it.
+        for (value, selected) in [(LeafData.int(5), LeafData.string("false")), (.double(1.5), .int(0)), (.bool(true), .string("")),
+                                  (.int(7), .bool(false)), (.int(8), .trueNil), (.string("x"), .string("true"))] {
+            options.append(.dictionary(["value": value, "label": .string("tall"), "selected": selected]))
+        }
+        options.append(.dictionary(["value": .string("uten valg"), "label": .string("uten valg")]))
         let context: [String: LeafData] = ["list": .array(options)]
         let fromTag = try render("tag", context)
         #expect(fromTag == (try render("loop", context)))

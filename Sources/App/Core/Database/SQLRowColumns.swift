@@ -87,8 +87,8 @@ enum HexDigits {
     static let lower: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Bytes in lowercase hexadecimal, two digits each.
-    static func lowercase<Bytes: Sequence<UInt8>>(_ bytes: Bytes, count: Int) -> String {
-        String(unsafeUninitializedCapacity: 2 * count) { out in
+    static func lowercase(_ bytes: UnsafeRawBufferPointer) -> String {
+        String(unsafeUninitializedCapacity: 2 * bytes.count) { out in
             var index = 0
             for value in bytes {
                 out[index] = lower[Int(value >> 4)]

@@ -3,10 +3,12 @@ import LeafKit
 /// `#options(list)` in a template: the `<option>` elements of a menu, from a list of
 /// `{value, label, selected}` (`FormView.Option` and its kin), value and label escaped for HTML.
 ///
-/// It does what `#for(option in list):<option value="#(option.value)"#if(option.selected): selected#endif>#(option.label)</option>#endfor`
-/// did, in one step: Leaf's loop finds each variable by splitting its dotted path and walking the
-/// context on every pass, and the pathway page's menu of the office's employers (about 150 at a
-/// national office) was most of that page's rendering.
+/// It writes what this loop wrote, in one step:
+/// `#for(option in list):<option value="#(option.value)"#if(option.selected): selected#endif>#(option.label)</option>#endfor`.
+/// Leaf's loop finds each variable by splitting its dotted path and walking the context on every
+/// pass; the pathway page's menu of the office's employers has about 150 options at a national
+/// office. One difference: an option without a value or a label is an error in the template,
+/// where the loop wrote it empty.
 struct OptionsTag: UnsafeUnescapedLeafTag {
     func render(_ ctx: LeafContext) throws -> LeafData {
         guard ctx.parameters.count == 1, let list = ctx.parameters[0].array else {
@@ -20,11 +22,18 @@ struct OptionsTag: UnsafeUnescapedLeafTag {
             }
             html.append("<option value=\"")
             HTMLText.appendEscaped(value, to: &html)
-            html.append(option["selected"]?.bool == true ? "\" selected>" : "\">")
+            html.append(Self.isTrue(option["selected"]) ? "\" selected>" : "\">")
             HTMLText.appendEscaped(label, to: &html)
             html.append("</option>")
         }
         return .string(html)
+    }
+
+    /// True as `#if(option.selected)` takes it: a true Boolean, or any value that is not a Boolean
+    /// and not nil.
+    private static func isTrue(_ value: LeafData?) -> Bool {
+        guard let value else { return false }
+        return (value.bool ?? false) || (!value.isNil && value.celf != .bool)
     }
 }
 

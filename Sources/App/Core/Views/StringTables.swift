@@ -63,7 +63,10 @@ public struct StringTables: Sendable {
                 number = number * 10 + Int(utf8[end] - UInt8(ascii: "0"))
                 end += 1
             }
-            guard end > index + 1, end < utf8.count, utf8[end] == UInt8(ascii: "}"), number < args.count else { index += 1; continue }
+            // `{0}` to `{999}`, written without leading zeros.
+            let digits = end - index - 1
+            guard digits > 0, digits == 1 || utf8[index + 1] != UInt8(ascii: "0"), end < utf8.count, utf8[end] == UInt8(ascii: "}"),
+                  number < args.count else { index += 1; continue }
             result += String(decoding: utf8[copied ..< index], as: UTF8.self)
             result += args[number]
             index = end + 1
