@@ -43,6 +43,7 @@ public func configure(_ app: Application, config: AppConfig, clock: any AppClock
     app.views.use(.leaf)
     app.leaf.tags["t"] = TranslateTag()
     app.leaf.tags["options"] = OptionsTag()
+    app.leaf.tags["cells"] = CellsTag()
 
     Commands.register(on: app)
     try routes(app)

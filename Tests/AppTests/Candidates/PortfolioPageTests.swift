@@ -116,18 +116,37 @@ struct PortfolioPageTests {
         try await withTestApp { t in
             let browser = t.browser()
             try await browser.login("veileder1")
-            for _ in 0..<3 { try await CandidateFixture.register(browser, CandidateFixture.fields(fnr: CandidateFixture.fnr())) }
+            var fnrs: [String] = []
+            for _ in 0..<3 {
+                fnrs.append(CandidateFixture.fnr())
+                try await CandidateFixture.register(browser, CandidateFixture.fields(fnr: fnrs.last!))
+            }
             let all = try await Self.countAndRows(browser, "/portefolje?sort=sist-kontakt")
             #expect(all.count >= 3)
             #expect(all.count == all.rows)
             let page = try await browser.get("/portefolje")
             #expect(page.text.contains("Fødselsnr."))
+            // Each row's tags: every row of the hybrid list has the hybrid tag, every row of "trenger handling" the warning.
+            for (filter, tag) in [("hybrid", #"<span class="tag hybrid">"#), ("trenger-handling", #"<span class="tag warn">"#)] {
+                let list = try await browser.get("/portefolje?filter=\(filter)")
+                let rows = list.text.components(separatedBy: "<td><a href=\"/kandidater/").count - 1
+                #expect(rows > 0 && list.text.components(separatedBy: tag).count - 1 == rows, "\(filter): \(rows) rows")
+            }
+            let everyone = try await browser.get("/portefolje?filter=alle&sort=navn")
+            #expect(everyone.text.components(separatedBy: #"<span class="tag hybrid">"#).count - 1
+                < everyone.text.components(separatedBy: "<td><a href=\"/kandidater/").count - 1, "not every row is hybrid")
+            // The default columns, cell by cell: national ID masked, innsatsgruppe, benefit, last contact, next meeting.
+            #expect(page.text.contains(#"<td class="nowrap">\#(fnrs[0].prefix(6))*****</td><td>Spesielt tilpasset innsats</td><td>Arbeidsavklaringspenger (AAP)</td><td class="nowrap">Aldri</td><td class="nowrap">–</td>"#),
+                    "\(page.text.components(separatedBy: "<tbody>").last?.prefix(800) ?? "")")
             try await browser.post("/portefolje/kolonner", [("columns[]", "kommune"), ("columns[]", "registrert")])
             let user = try await t.user("veileder1")
             #expect(user.portfolioColumns == "kommune,registrert")
             let changed = try await browser.get("/portefolje")
             #expect(!changed.text.contains("<th scope=\"col\">Fødselsnr.</th>"), "\(changed.text.components(separatedBy: "<thead>").last?.prefix(600) ?? "")")
             #expect(changed.text.contains("<th scope=\"col\">Kommune</th>"))
+            let today = DisplayDate.date(t.clock.now())
+            #expect(changed.text.contains(#"Nordmann</a></td>"#) && changed.text.components(separatedBy: #"<td>Bodø</td><td class="nowrap">\#(today)</td>"#).count - 1 >= 3)
+            #expect(!changed.text.contains(#"\#(fnrs[0].prefix(6))*****"#), "a hidden column shows no cells")
             #expect(try await browser.get("/portefolje?sort=tull").status == .unprocessableEntity)
         }
     }

@@ -1,4 +1,5 @@
 import Fluent
+import LeafKit
 import SQLKit
 import Vapor
 
@@ -39,18 +40,20 @@ struct PortfolioController {
         var current: Bool
     }
 
-    struct Row: Encodable, Sendable {
+    /// One candidate's row. Handed to Leaf as built here (`LeafDataRepresentable`): through Leaf's
+    /// encoder, a keyed container per value, the 50 rows with their cells were 13 % of the page's CPU.
+    struct Row: Encodable, Sendable, LeafDataRepresentable {
         var href: String
         var name: String
-        var fnrMasked: String
-        var innsatsgruppe: String
-        var ytelse: String
-        var kommune: String
-        var sistKontakt: String
-        var nesteMote: String
-        var registrert: String
+        /// The shown columns' cells, in the order of `Column.allCases` (the table's headings).
+        var cells: [TableCell]
         var hybrid: Bool
         var needsAction: Bool
+
+        var leafData: LeafData {
+            .dictionary(["href": .string(href), "name": .string(name), "cells": .array(cells.map(\.leafData)),
+                         "hybrid": .bool(hybrid), "needsAction": .bool(needsAction)])
+        }
     }
 
     struct PortfolioView: Encodable, Sendable {
@@ -229,13 +232,8 @@ struct PortfolioController {
             shown: Dictionary(uniqueKeysWithValues: Column.allCases.map { ($0.key, shownSet.contains($0)) }),
             rows: rows.map { row in
                 Row(
-                    href: "/kandidater/\(row.id)", name: "\(row.first_name) \(row.last_name)", fnrMasked: NationalID.mask(row.fnr),
-                    innsatsgruppe: Innsatsgruppe(rawValue: row.innsatsgruppe).map { req.t($0.labelKey) } ?? row.innsatsgruppe,
-                    ytelse: MainBenefit(rawValue: row.main_benefit).map { req.t($0.labelKey) } ?? row.main_benefit,
-                    kommune: row.municipality ?? "–",
-                    sistKontakt: row.last_contact_at.map(DisplayDate.date) ?? req.t("portfolio.never"),
-                    nesteMote: row.next_meeting_at.map(DisplayDate.dateTime) ?? "–",
-                    registrert: DisplayDate.date(row.created_at),
+                    href: "/kandidater/\(row.id)", name: "\(row.first_name) \(row.last_name)",
+                    cells: Column.allCases.filter(shownSet.contains).map { Self.cell($0, of: row, req) },
                     hybrid: row.is_hybrid, needsAction: row.needs_action == 1
                 )
             },
@@ -246,6 +244,19 @@ struct PortfolioController {
             requests: isOwn ? try await pendingRequests(req, counselorID: query.counselorID) : [],
             myRequests: isOwn ? try await myRequests(req) : []
         )
+    }
+
+    /// One column's cell of a candidate's row.
+    private static func cell(_ column: Column, of row: PortfolioQuery.Row, _ req: Request) -> TableCell {
+        switch column {
+        case .fnr: TableCell(text: NationalID.mask(row.fnr), nowrap: true)
+        case .innsatsgruppe: TableCell(text: Innsatsgruppe(rawValue: row.innsatsgruppe).map { req.t($0.labelKey) } ?? row.innsatsgruppe)
+        case .ytelse: TableCell(text: MainBenefit(rawValue: row.main_benefit).map { req.t($0.labelKey) } ?? row.main_benefit)
+        case .kommune: TableCell(text: row.municipality ?? "–")
+        case .sistKontakt: TableCell(text: row.last_contact_at.map(DisplayDate.date) ?? req.t("portfolio.never"), nowrap: true)
+        case .nesteMote: TableCell(text: row.next_meeting_at.map(DisplayDate.dateTime) ?? "–", nowrap: true)
+        case .registrert: TableCell(text: DisplayDate.date(row.created_at), nowrap: true)
+        }
     }
 
     /// Access requests waiting for this counselor's answer.

@@ -4,8 +4,8 @@ import NIOCore
 import NIOPosix
 import Testing
 
-@Suite("#options: a menu's options in one tag")
-struct OptionsTagTests {
+@Suite("#options and #cells: a menu's options and a row's cells in one tag")
+struct HTMLTagsTests {
     /// Templates from memory, for rendering the tag and the loop it replaces side by side.
     private struct Templates: LeafSource {
         var texts: [String: String]
@@ -18,12 +18,17 @@ struct OptionsTagTests {
 
     private static let loop = ##"<select>#for(option in list):<option value="#(option.value)"#if(option.selected): selected#endif>#(option.label)</option>#endfor</select>"##
     private static let tag = "<select>#options(list)</select>"
+    private static let cellLoop = ##"<tr>#for(cell in list):<td#if(cell.nowrap): class="nowrap"#endif>#(cell.text)</td>#endfor</tr>"##
+    private static let cellTag = "<tr>#cells(list)</tr>"
 
     private func render(_ template: String, _ context: [String: LeafData]) throws -> String {
         let sources = LeafSources()
-        try sources.register(using: Templates(texts: ["loop": Self.loop, "tag": Self.tag, "bad": "#options(list, list)", "missing": "#options(nothing)"]))
+        try sources.register(using: Templates(texts: [
+            "loop": Self.loop, "tag": Self.tag, "bad": "#options(list, list)", "missing": "#options(nothing)",
+            "cellLoop": Self.cellLoop, "cellTag": Self.cellTag, "badCells": "#cells(list, list)", "missingCells": "#cells(nothing)",
+        ]))
         let renderer = LeafRenderer(
-            configuration: LeafConfiguration(rootDirectory: "/"), tags: LeafKit.defaultTags.merging(["options": OptionsTag()]) { $1 },
+            configuration: LeafConfiguration(rootDirectory: "/"), tags: LeafKit.defaultTags.merging(["options": OptionsTag(), "cells": CellsTag()]) { $1 },
             sources: sources, eventLoop: MultiThreadedEventLoopGroup.singleton.any()
         )
         var buffer = try renderer.render(path: template, context: context).wait()
@@ -66,6 +71,31 @@ struct OptionsTagTests {
                                     ("tag", ["list": .array([.dictionary(["label": .string("uten verdi")])])])] {
             #expect(throws: (any Error).self) { try render(template, context) }
             do { _ = try render(template, context) } catch { #expect("\(error)".contains("#options")) }
+        }
+    }
+
+    @Test("#cells writes what its #for loop wrote: text escaped as #(…) escapes it, nowrap as #if takes it")
+    func cellsSameAsTheLoop() throws {
+        let texts = [#"<script>alert("x")</script>"#, "Bakeri & Konditori «Ås»", "O'Brien", "æøå – ✓", "", "141290*****", "27.11.2026 09:30", "&amp;"]
+        var cells: [LeafData] = texts.enumerated().map { index, text in
+            .dictionary(["text": .string(text), "nowrap": .bool(index % 2 == 0)])
+        }
+        for nowrap in [LeafData.string("false"), .int(0), .trueNil, .string("")] {
+            cells.append(.dictionary(["text": .int(42), "nowrap": nowrap]))
+        }
+        cells.append(.dictionary(["text": .string("uten nowrap")]))
+        let context: [String: LeafData] = ["list": .array(cells)]
+        let fromTag = try render("cellTag", context)
+        #expect(fromTag == (try render("cellLoop", context)))
+        #expect(fromTag.contains(#"<td class="nowrap">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</td><td>Bakeri &amp; Konditori «Ås»</td><td class="nowrap">O&#39;Brien</td>"#))
+        #expect(!fromTag.contains("<script>"))
+        #expect(try render("cellTag", ["list": .array([])]) == "<tr></tr>")
+        for (template, context) in [("badCells", ["list": LeafData.array([])]), ("missingCells", [:]), ("cellTag", ["list": .string("x")]),
+                                    ("cellTag", ["list": .array([.dictionary(["nowrap": .bool(true)])])])] {
+            do {
+                _ = try render(template, context)
+                Issue.record("\(template) rendered")
+            } catch { #expect("\(error)".contains("#cells")) }
         }
     }
 }

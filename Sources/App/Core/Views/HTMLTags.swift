@@ -31,10 +31,46 @@ struct OptionsTag: UnsafeUnescapedLeafTag {
 
     /// True as `#if(option.selected)` takes it: a true Boolean, or any value that is not a Boolean
     /// and not nil.
-    private static func isTrue(_ value: LeafData?) -> Bool {
+    static func isTrue(_ value: LeafData?) -> Bool {
         guard let value else { return false }
         return (value.bool ?? false) || (!value.isNil && value.celf != .bool)
     }
+}
+
+/// `#cells(list)` in a template: a table row's data cells, from a list of `{text, nowrap}`
+/// (`TableCell`), the text escaped for HTML.
+///
+/// It writes what `#for(cell in list):<td#if(cell.nowrap): class="nowrap"#endif>#(cell.text)</td>#endfor`
+/// wrote, in one step. The portfolio's 50 rows each asked seven times whether a column is shown and
+/// looked up its value, and that was most of the page's rendering; now each row carries the cells
+/// of the shown columns only.
+struct CellsTag: UnsafeUnescapedLeafTag {
+    func render(_ ctx: LeafContext) throws -> LeafData {
+        guard ctx.parameters.count == 1, let list = ctx.parameters[0].array else {
+            throw TemplateError(message: "#cells needs one parameter: a list of {text, nowrap}")
+        }
+        var html = ""
+        html.reserveCapacity(list.count * 32)
+        for item in list {
+            guard let cell = item.dictionary, let text = cell["text"]?.string else {
+                throw TemplateError(message: "#cells: every element needs a text")
+            }
+            html.append(OptionsTag.isTrue(cell["nowrap"]) ? "<td class=\"nowrap\">" : "<td>")
+            HTMLText.appendEscaped(text, to: &html)
+            html.append("</td>")
+        }
+        return .string(html)
+    }
+}
+
+/// One data cell of a table row, for `#cells`; handed to Leaf as built (`leafData`), not through
+/// Leaf's encoder.
+struct TableCell: Encodable, Sendable, LeafDataRepresentable {
+    var text: String
+    /// Kept on one line (dates, national ID numbers).
+    var nowrap = false
+
+    var leafData: LeafData { .dictionary(["text": .string(text), "nowrap": .bool(nowrap)]) }
 }
 
 /// Text for HTML, escaped as Leaf escapes `#(value)`: `&`, `<`, `>`, `"` and `'`.
