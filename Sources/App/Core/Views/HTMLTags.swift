@@ -11,22 +11,15 @@ import LeafKit
 /// where the loop wrote it empty.
 struct OptionsTag: UnsafeUnescapedLeafTag {
     func render(_ ctx: LeafContext) throws -> LeafData {
-        guard ctx.parameters.count == 1, let list = ctx.parameters[0].array else {
-            throw TemplateError(message: "#options needs one parameter: a list of {value, label, selected}")
-        }
-        var html = ""
-        html.reserveCapacity(list.count * 64)
-        for item in list {
-            guard let option = item.dictionary, let value = option["value"]?.string, let label = option["label"]?.string else {
-                throw TemplateError(message: "#options: every element needs a value and a label")
-            }
+        try HTMLText.list(ctx, tag: "options", shape: "{value, label, selected}", needs: "a value and a label", capacity: 64) { html, option in
+            guard let value = option["value"]?.string, let label = option["label"]?.string else { return false }
             html.append("<option value=\"")
             HTMLText.appendEscaped(value, to: &html)
             html.append(Self.isTrue(option["selected"]) ? "\" selected>" : "\">")
             HTMLText.appendEscaped(label, to: &html)
             html.append("</option>")
+            return true
         }
-        return .string(html)
     }
 
     /// True as `#if(option.selected)` takes it: a true Boolean, or any value that is not a Boolean
@@ -46,20 +39,13 @@ struct OptionsTag: UnsafeUnescapedLeafTag {
 /// of the shown columns only.
 struct CellsTag: UnsafeUnescapedLeafTag {
     func render(_ ctx: LeafContext) throws -> LeafData {
-        guard ctx.parameters.count == 1, let list = ctx.parameters[0].array else {
-            throw TemplateError(message: "#cells needs one parameter: a list of {text, nowrap}")
-        }
-        var html = ""
-        html.reserveCapacity(list.count * 32)
-        for item in list {
-            guard let cell = item.dictionary, let text = cell["text"]?.string else {
-                throw TemplateError(message: "#cells: every element needs a text")
-            }
+        try HTMLText.list(ctx, tag: "cells", shape: "{text, nowrap}", needs: "a text", capacity: 32) { html, cell in
+            guard let text = cell["text"]?.string else { return false }
             html.append(OptionsTag.isTrue(cell["nowrap"]) ? "<td class=\"nowrap\">" : "<td>")
             HTMLText.appendEscaped(text, to: &html)
             html.append("</td>")
+            return true
         }
-        return .string(html)
     }
 }
 
@@ -94,10 +80,23 @@ enum HTMLText {
         }
     }
 
-    static func escaped(_ value: String) -> String {
+    /// What `#options` and `#cells` share: one parameter, a list of dictionaries, each written by
+    /// `write`, which answers false when the element lacks what it `needs`.
+    static func list(
+        _ ctx: LeafContext, tag: String, shape: String, needs: String, capacity: Int,
+        _ write: (inout String, [String: LeafData]) -> Bool
+    ) throws -> LeafData {
+        guard ctx.parameters.count == 1, let list = ctx.parameters[0].array else {
+            throw TemplateError(message: "#\(tag) needs one parameter: a list of \(shape)")
+        }
         var html = ""
-        appendEscaped(value, to: &html)
-        return html
+        html.reserveCapacity(list.count * capacity)
+        for item in list {
+            guard let element = item.dictionary, write(&html, element) else {
+                throw TemplateError(message: "#\(tag): every element needs \(needs)")
+            }
+        }
+        return .string(html)
     }
 
     private static func needsEscape(_ byte: UInt8) -> Bool {
