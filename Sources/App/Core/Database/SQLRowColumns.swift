@@ -63,9 +63,7 @@ extension UUID {
                         out[index] = UInt8(ascii: "-")
                         index += 1
                     }
-                    out[index] = HexDigits.upper[Int(value >> 4)]
-                    out[index + 1] = HexDigits.upper[Int(value & 0x0F)]
-                    index += 2
+                    HexDigits.write(value, HexDigits.upper, to: out, at: &index)
                 }
                 return index
             }
@@ -86,15 +84,18 @@ enum HexDigits {
     static let upper: [UInt8] = Array("0123456789ABCDEF".utf8)
     static let lower: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// One byte's two digits at `index`, which moves past them.
+    static func write(_ value: UInt8, _ digits: [UInt8], to out: UnsafeMutableBufferPointer<UInt8>, at index: inout Int) {
+        out[index] = digits[Int(value >> 4)]
+        out[index + 1] = digits[Int(value & 0x0F)]
+        index += 2
+    }
+
     /// Bytes in lowercase hexadecimal, two digits each.
     static func lowercase(_ bytes: UnsafeRawBufferPointer) -> String {
         String(unsafeUninitializedCapacity: 2 * bytes.count) { out in
             var index = 0
-            for value in bytes {
-                out[index] = lower[Int(value >> 4)]
-                out[index + 1] = lower[Int(value & 0x0F)]
-                index += 2
-            }
+            for value in bytes { write(value, lower, to: out, at: &index) }
             return index
         }
     }

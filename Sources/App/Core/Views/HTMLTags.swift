@@ -15,18 +15,11 @@ struct OptionsTag: UnsafeUnescapedLeafTag {
             guard let value = option["value"]?.string, let label = option["label"]?.string else { return false }
             html.append("<option value=\"")
             HTMLText.appendEscaped(value, to: &html)
-            html.append(Self.isTrue(option["selected"]) ? "\" selected>" : "\">")
+            html.append(HTMLText.isTrue(option["selected"]) ? "\" selected>" : "\">")
             HTMLText.appendEscaped(label, to: &html)
             html.append("</option>")
             return true
         }
-    }
-
-    /// True as `#if(option.selected)` takes it: a true Boolean, or any value that is not a Boolean
-    /// and not nil.
-    static func isTrue(_ value: LeafData?) -> Bool {
-        guard let value else { return false }
-        return (value.bool ?? false) || (!value.isNil && value.celf != .bool)
     }
 }
 
@@ -35,13 +28,12 @@ struct OptionsTag: UnsafeUnescapedLeafTag {
 ///
 /// It writes what `#for(cell in list):<td#if(cell.nowrap): class="nowrap"#endif>#(cell.text)</td>#endfor`
 /// wrote, in one step. The portfolio's 50 rows each asked seven times whether a column is shown and
-/// looked up its value, and that was most of the page's rendering; now each row carries the cells
-/// of the shown columns only.
+/// looked up its value; now each row carries the cells of the shown columns only.
 struct CellsTag: UnsafeUnescapedLeafTag {
     func render(_ ctx: LeafContext) throws -> LeafData {
         try HTMLText.list(ctx, tag: "cells", shape: "{text, nowrap}", needs: "a text", capacity: 32) { html, cell in
             guard let text = cell["text"]?.string else { return false }
-            html.append(OptionsTag.isTrue(cell["nowrap"]) ? "<td class=\"nowrap\">" : "<td>")
+            html.append(HTMLText.isTrue(cell["nowrap"]) ? "<td class=\"nowrap\">" : "<td>")
             HTMLText.appendEscaped(text, to: &html)
             html.append("</td>")
             return true
@@ -61,6 +53,12 @@ struct TableCell: Encodable, Sendable, LeafDataRepresentable {
 
 /// Text for HTML, escaped as Leaf escapes `#(value)`: `&`, `<`, `>`, `"` and `'`.
 enum HTMLText {
+    /// True as `#if(value)` takes it: a true Boolean, or any value that is neither a Boolean nor nil.
+    static func isTrue(_ value: LeafData?) -> Bool {
+        guard let value else { return false }
+        return (value.bool ?? false) || (!value.isNil && value.celf != .bool)
+    }
+
     static func appendEscaped(_ value: String, to html: inout String) {
         let utf8 = value.utf8
         // Most names and ids need no escaping: copy them whole.
