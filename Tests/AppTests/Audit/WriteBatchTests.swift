@@ -113,6 +113,124 @@ struct WriteBatchTests {
         }
     }
 
+    /// Logs a contact with the mentor: it writes a pathway event, so the pathway's criteria and
+    /// alerts are re-evaluated before the write commits. Reads nothing itself, so that it can wait
+    /// in `together` while a transaction holds the database.
+    private func mentorContact(_ t: TestApp, _ opened: OpenedPathway, at now: Date) async throws {
+        try await FollowUpService(app: t.app, context: .cli, actorID: opened.pathway.$counselor.id, now: now).logContact(opened, .init(
+            occurredAt: now, channel: .phone, withWhom: .mentor, withName: nil, durationMinutes: 15,
+            note: "Samtale med mentoren om uka", nextStep: nil, forCandidate: false))
+    }
+
+    private func activePathways(_ t: TestApp, _ count: Int) async throws -> [OpenedPathway] {
+        let pathways = try await Pathway.query(on: t.db).filter(\.$status == .active).sort(\.$id).limit(count).all()
+        try #require(pathways.count == count)
+        var opened: [OpenedPathway] = []
+        for pathway in pathways {
+            let model = try #require(try await t.app.samskap.methodModels.model(id: pathway.$methodModel.id, on: t.db))
+            let candidate = try #require(try await Candidate.find(pathway.$candidate.id, on: t.db))
+            opened.append(OpenedPathway(pathway: pathway, candidate: OpenedCandidate(candidate: candidate, level: .full),
+                                        recordID: pathway.$methodModel.id, model: model))
+        }
+        return opened
+    }
+
+    @Test("Writes that share a commit share one re-evaluation of their pathways, and leave criteria, alerts and candidates as each pathway evaluated alone would")
+    func sharedEvaluation() async throws {
+        try await withTestApp { t in
+            // Five weeks on, so that the demo's deadlines have moved and the evaluation has work.
+            t.clock.advance(by: 35 * 86_400)
+            let now = t.clock.now()
+            let pathways = try await activePathways(t, 6)
+            let ids = pathways.map(\.id)
+            let before = try await ScaleDemoTests.derived(t)
+            let evaluations = t.app.writeBatcher?.evaluations
+            let (results, transactions) = try await together(t, pathways.count) { index in
+                try await mentorContact(t, pathways[index], at: now)
+            }
+            for index in pathways.indices { try #require(results[index]).get() }
+            if t.dialect == .sqlite {
+                #expect(transactions == 1)
+                #expect(t.app.writeBatcher?.evaluations == evaluations.map { $0 + 1 })
+            }
+            let shared = try await ScaleDemoTests.derived(t)
+            #expect(shared != before)
+            let stamps = try await t.sql.raw("SELECT DISTINCT evaluated_at FROM pathway_criteria WHERE pathway_id IN (\(binds: ids))").all()
+            #expect(try stamps.map { try $0.decode(column: "evaluated_at", as: Date.self) } == [now])
+
+            // The same pathways from nothing stored, each in a write of its own.
+            try await t.sql.raw("DELETE FROM pathway_criterion_obligations WHERE pathway_id IN (\(binds: ids))").run()
+            try await t.sql.raw("DELETE FROM pathway_criteria WHERE pathway_id IN (\(binds: ids))").run()
+            let catalog = t.app.samskap.methodModels
+            for id in ids {
+                try await t.app.write(context: .system) { db, _ in
+                    try await PathwayEvaluation.refresh([id], scope: .criteriaAndAlerts, on: db, now: now, models: { try await catalog.model(id: $0, on: db) })
+                }
+            }
+            #expect(try await ScaleDemoTests.derived(t) == shared)
+            #expect(try await NeedsAction.stale(on: t.db).isEmpty)
+        }
+    }
+
+    @Test("A pathway whose re-evaluation fails takes the writes of its commit with it once; after that it fails only its own")
+    func failedEvaluation() async throws {
+        try await withTestApp { t in
+            let now = t.clock.now()
+            let pathways = try await activePathways(t, 4)
+            let ids = pathways.map(\.id)
+            let broken = ids[3]
+            // An event type the rules do not know: evaluating this pathway throws.
+            let odd = try await t.app.write(context: .system) { db, _ in
+                try await PathwayService.insertEvent(pathwayID: broken, type: .mentorContact, at: now, by: pathways[3].pathway.$counselor.id, now: now, on: db).requireID()
+            }
+            try await t.sql.raw("UPDATE pathway_events SET type = 'ukjent_type' WHERE id = \(bind: odd)").run()
+            func count() async throws -> [Int] {
+                var counts: [Int] = []
+                for id in ids { counts.append(try await Contact.query(on: t.db).filter(\.$pathway.$id == id).count()) }
+                return counts
+            }
+            let demoContacts = try await count()
+            /// The contacts logged by this test, per pathway.
+            func contacts() async throws -> [Int] { zip(try await count(), demoContacts).map { $0 - $1 } }
+            let auditBefore = try await AuditEntry.query(on: t.db).count()
+
+            let (first, _) = try await together(t, 4) { index in try await mentorContact(t, pathways[index], at: now) }
+            let failedFirst = (0..<4).filter { (try? first[$0]?.get()) == nil }
+            switch t.dialect {
+            case .sqlite:
+                // The shared evaluation failed: like a failed commit, nothing of the transaction is kept.
+                #expect(failedFirst == [0, 1, 2, 3])
+                #expect(try await contacts() == [0, 0, 0, 0])
+                #expect(t.app.writeBatcher?.suspects.withLockedValue { $0 } == Set(ids))
+            case .postgres:
+                #expect(failedFirst == [3])
+                #expect(try await contacts() == [1, 1, 1, 0])
+            }
+            #expect(throws: PathwayCriteriaStore.UnknownEventType.self) { try first[3]?.get() }
+
+            // Now each suspect is evaluated within its own write: only the broken one fails.
+            let evaluations = t.app.writeBatcher?.evaluations
+            let (second, _) = try await together(t, 4) { index in try await mentorContact(t, pathways[index], at: now) }
+            #expect((0..<4).filter { (try? second[$0]?.get()) == nil } == [3])
+            #expect(throws: PathwayCriteriaStore.UnknownEventType.self) { try second[3]?.get() }
+            if t.dialect == .sqlite {
+                #expect(try await contacts() == [1, 1, 1, 0])
+                #expect(t.app.writeBatcher?.suspects.withLockedValue { $0 } == [broken])
+                #expect(t.app.writeBatcher?.evaluations == evaluations)
+            }
+
+            // The others share one evaluation again.
+            let (third, _) = try await together(t, 3) { index in try await mentorContact(t, pathways[index], at: now) }
+            for index in 0..<3 { try #require(third[index]).get() }
+            if t.dialect == .sqlite { #expect(t.app.writeBatcher?.evaluations == evaluations.map { $0 + 1 }) }
+            let kept = t.dialect == .sqlite ? 6 : 9
+            #expect(try await AuditEntry.query(on: t.db).count() == auditBefore + kept)
+            let evaluated = try await t.sql.raw("SELECT DISTINCT evaluated_at FROM pathway_criteria WHERE pathway_id IN (\(binds: Array(ids[0..<3])))").all()
+            #expect(try evaluated.map { try $0.decode(column: "evaluated_at", as: Date.self) } == [now])
+            #expect(try await AuditVerifier(db: t.db).verify().finding == nil)
+        }
+    }
+
     /// Without the refusal the inner write would wait for the outer one's transaction for ever.
     @Test("A write inside a write is refused, also when it would have gone in a shared transaction")
     func nestedIsRefused() async throws {

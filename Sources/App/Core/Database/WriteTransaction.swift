@@ -69,12 +69,15 @@ extension Application {
             return result.withLockedValue { $0! }
         }
         let clock = samskap.clock
+        let catalog = samskap.methodModels
         return try await db.transaction { tx in
             // Set inside the transaction's closure: Fluent runs it in a task of its own, which does
             // not inherit the caller's task-locals.
             try await WriteScope.$isOpen.withValue(true) {
                 let recorder = AuditRecorder()
-                let result = try await body(tx, recorder)
+                let pending = PendingEvaluations()
+                let result = try await PendingEvaluations.$current.withValue(pending) { try await body(tx, recorder) }
+                try await pending.run(on: tx, catalog: catalog)
                 try await AuditLog.append(recorder.events, context: context, at: clock.now(), on: tx)
                 return result
             }
@@ -136,14 +139,24 @@ struct WriteJob: Sendable {
 ///
 /// A commit waits for the disk (2.4 ms on the benchmark machine), and the audit chain's lock, head
 /// and update are paid per transaction: under load, many writes now share both.
+///
+/// The pathways the writes changed are re-evaluated once for the whole transaction, after the last
+/// body (`PendingEvaluations`). Should that fail, the transaction fails as a failed commit does:
+/// every caller in it gets the error and nothing of it is kept. Its pathways are then suspect
+/// (`suspects`): a later write that changes one of them evaluates it within its own savepoint, so
+/// a pathway whose data cannot be evaluated fails its own writes only; one that evaluates well
+/// is no longer suspect.
 final class WriteBatcher: Sendable {
     /// At most this many writes share one transaction, so the write lock is not held for long.
     static let maxJobs = 64
 
     private let queue: GroupQueue<WriteJob>
+    let suspects = NIOLockedValueBox<Set<UUID>>([])
+    private let evaluated = NIOLockedValueBox(0)
 
     init(app: Application) {
-        queue = GroupQueue(maxItems: Self.maxJobs) { jobs in await app.runWrites(jobs) }
+        let suspects = suspects, evaluated = evaluated
+        queue = GroupQueue(maxItems: Self.maxJobs) { jobs in await app.runWrites(jobs, suspects: suspects, evaluated: evaluated) }
     }
 
     func run(_ job: WriteJob) async throws {
@@ -154,13 +167,19 @@ final class WriteBatcher: Sendable {
     var transactions: Int { get async { await queue.groups } }
     /// Writes waiting for the next transaction.
     var waiting: Int { get async { await queue.waiting } }
+    /// Shared re-evaluations run so far (one per transaction that changed a pathway, besides a
+    /// suspect's own); tests read it to see writes share them.
+    var evaluations: Int { evaluated.withLockedValue { $0 } }
 }
 
 extension Application {
     /// One transaction for `jobs`, at the write gate; see `WriteBatcher`. Returns each job's outcome.
-    fileprivate func runWrites(_ jobs: [WriteJob]) async -> [Result<Void, any Error>] {
+    fileprivate func runWrites(
+        _ jobs: [WriteJob], suspects: NIOLockedValueBox<Set<UUID>>, evaluated: NIOLockedValueBox<Int>
+    ) async -> [Result<Void, any Error>] {
         guard let db = jobs.first?.db else { return [] }
         let clock = samskap.clock
+        let catalog = samskap.methodModels
         let gate = writeGate
         await gate?.acquire()
         let outcomes = NIOLockedValueBox<[Result<Void, any Error>]>(Array(repeating: .success(()), count: jobs.count))
@@ -173,18 +192,29 @@ extension Application {
                     // the start and cannot fail later on a stale read snapshot.
                     try await AuditLog.lockChain(on: tx)
                     var audits: [AuditBatch] = []
+                    let shared = PendingEvaluations()
                     for (index, job) in jobs.enumerated() {
                         let recorder = AuditRecorder()
+                        let pending = PendingEvaluations()
                         guard jobs.count > 1 else {
                             // Alone: its error rolls back the whole transaction, no savepoint needed.
-                            try await job.body(tx, recorder)
+                            try await PendingEvaluations.$current.withValue(pending) { try await job.body(tx, recorder) }
+                            shared.add(pending)
                             audits.append(AuditBatch(events: recorder.events, context: job.context, at: clock.now()))
                             continue
                         }
                         try await sql.raw("SAVEPOINT samskap_write").run()
                         do {
-                            try await job.body(tx, recorder)
+                            try await PendingEvaluations.$current.withValue(pending) { try await job.body(tx, recorder) }
+                            let suspect = suspects.withLockedValue { !$0.isDisjoint(with: pending.pathwayIDs) }
+                            if suspect {
+                                // Evaluated here, so that its failure takes back this write only.
+                                let ids = pending.pathwayIDs
+                                try await pending.run(on: tx, catalog: catalog)
+                                suspects.withLockedValue { $0.subtract(ids) }
+                            }
                             try await sql.raw("RELEASE SAVEPOINT samskap_write").run()
+                            shared.add(pending)
                             audits.append(AuditBatch(events: recorder.events, context: job.context, at: clock.now()))
                         } catch {
                             outcomes.withLockedValue { $0[index] = .failure(error) }
@@ -192,6 +222,13 @@ extension Application {
                             try await sql.raw("ROLLBACK TO SAVEPOINT samskap_write").run()
                             try await sql.raw("RELEASE SAVEPOINT samskap_write").run()
                         }
+                    }
+                    let ids = shared.pathwayIDs
+                    do {
+                        if try await shared.run(on: tx, catalog: catalog) > 0 { evaluated.withLockedValue { $0 += 1 } }
+                    } catch {
+                        if jobs.count > 1 { suspects.withLockedValue { $0.formUnion(ids) } }
+                        throw error
                     }
                     try await AuditLog.append(audits, chainLocked: true, on: tx)
                 }

@@ -6,9 +6,10 @@ import SQLKit
 /// that changed the pathway (and from the daily job when a time-based condition turns). Pages and
 /// the API only read the rows. An alert that no longer holds is resolved — kept, never deleted.
 enum AlertStore {
-    /// The pathway's alerts from its stored criteria and its rows (`PathwayEvaluation`, alerts scope).
+    /// The pathway's alerts from its stored criteria and its rows (`PathwayEvaluation`, alerts scope);
+    /// in a write, just before it commits (`PendingEvaluations`).
     static func refresh(pathwayID: UUID, model: MethodModel, on db: any Database, now: Date) async throws {
-        try await PathwayEvaluation.refresh([pathwayID], scope: .alerts, on: db, now: now, models: { _ in model })
+        try await PathwayEvaluation.afterChange([pathwayID], scope: .alerts, on: db, now: now, models: { _ in model })
     }
 
     /// Every open pathway of the candidate (its hybrid status changed).
@@ -17,7 +18,7 @@ enum AlertStore {
         let ids = try await (db as! any SQLDatabase).raw("""
             SELECT id FROM pathways WHERE candidate_id = \(bind: candidateID) AND status <> \(bind: Pathway.Status.closed.rawValue)
             """).all(decoding: Row.self).map(\.id)
-        try await PathwayEvaluation.refresh(ids, scope: .alerts, on: db, now: now, models: { try await catalog.model(id: $0, on: db) })
+        try await PathwayEvaluation.afterChange(ids, scope: .alerts, on: db, now: now, models: { try await catalog.model(id: $0, on: db) })
     }
 
     // MARK: - Reading

@@ -53,11 +53,11 @@ enum PathwayCriteriaStore {
     }
 
     /// Evaluates every checked criterion of the pathway's model over its events and stores the result,
-    /// then the pathway's alerts (`PathwayEvaluation`). Runs inside the write transaction that changed
-    /// the pathway. Returns the criteria as evaluated now.
-    @discardableResult
-    static func refresh(pathwayID: UUID, model: MethodModel, on db: any Database, now: Date) async throws -> [Row] {
-        try await PathwayEvaluation.refresh([pathwayID], scope: .criteriaAndAlerts, on: db, now: now, models: { _ in model })[pathwayID] ?? []
+    /// then the pathway's alerts (`PathwayEvaluation`). In the write transaction that changed the
+    /// pathway this happens just before the commit, once for all the writes sharing the commit
+    /// (`PendingEvaluations`); outside a write, at once.
+    static func refresh(pathwayID: UUID, model: MethodModel, on db: any Database, now: Date) async throws {
+        try await PathwayEvaluation.afterChange([pathwayID], scope: .criteriaAndAlerts, on: db, now: now, models: { _ in model })
     }
 
     /// The rows and obligations the criteria of `model` give over `events` (the pathway's own and the
