@@ -56,6 +56,8 @@ private func configureDatabase(_ app: Application, _ location: DatabaseLocation)
     switch location {
     case let .sqlite(path):
         app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        // Write transactions get connections of their own (`Application.writeDB`).
+        app.databases.use(.sqlite(.file(path)), as: .sqliteWriter, isDefault: false)
         app.writeGate = WriteGate()
         app.writeBatcher = WriteBatcher(app: app)
         // WAL lets readers work while one writer commits; the setting is stored in the file.

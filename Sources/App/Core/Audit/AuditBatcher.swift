@@ -53,7 +53,7 @@ extension Application {
         let gate = dialect == .sqlite ? writeGate : nil
         await gate?.acquire()
         do {
-            try await db.transaction { tx in
+            try await writeDB.transaction { tx in
                 try await AuditLog.append(batches, on: tx)
             }
             await gate?.release()

@@ -32,9 +32,22 @@ public enum WriteError: Error, CustomStringConvertible {
     public var description: String { "A write transaction was opened inside another one; pass the transaction down instead." }
 }
 
+extension DatabaseID {
+    /// SQLite: the connections that write transactions use. The driver keeps one connection per
+    /// event loop, and a group commit holds its connection for the whole transaction; on connections
+    /// of their own, the reads of the event loop it runs on do not wait for it.
+    static let sqliteWriter = DatabaseID(string: "sqlite-writer")
+}
+
 extension Application {
     private struct WriteGateKey: StorageKey { typealias Value = WriteGate }
     private struct WriteBatcherKey: StorageKey { typealias Value = WriteBatcher }
+
+    /// Where write transactions run: on SQLite the writer connections (`DatabaseID.sqliteWriter`),
+    /// on PostgreSQL the one pool.
+    var writeDB: any Database {
+        databases.ids().contains(.sqliteWriter) ? db(.sqliteWriter) : db
+    }
 
     var writeGate: WriteGate? {
         get { storage[WriteGateKey.self] }
@@ -52,7 +65,8 @@ extension Application {
     ///
     /// On SQLite, writers that arrive while another write commits go together in the next
     /// transaction (`WriteBatcher`), each in its own savepoint: they share one commit, while a body
-    /// that throws takes back only its own changes and entries.
+    /// that throws takes back only its own changes and entries. There the transaction runs on the
+    /// writer connections (`writeDB`), whichever `db` is given.
     public func write<T: Sendable>(
         context: AuditContext,
         on db: (any Database)? = nil,
@@ -62,7 +76,7 @@ extension Application {
         let db = db ?? self.db
         if DatabaseDialect(db) == .sqlite, let batcher = writeBatcher {
             let result = NIOLockedValueBox<T?>(nil)
-            try await batcher.run(WriteJob(context: context, db: db) { tx, recorder in
+            try await batcher.run(WriteJob(context: context, db: writeDB) { tx, recorder in
                 let value = try await body(tx, recorder)
                 result.withLockedValue { $0 = value }
             })

@@ -17,8 +17,10 @@ struct FollowUpService: WritingService {
     func logContact(_ opened: OpenedPathway, _ valid: FollowUpRules.ValidContact) async throws -> Contact {
         let pathwayID = opened.id
         let (actorID, now, model) = (actorID, now, opened.model)
+        let pathway = opened.pathway
         return try await app.write(context: context) { db, audit in
-            let pathway = try await Self.lockOpen(pathwayID, on: db)
+            // Its candidate and office never change; whether it is still open is checked here.
+            try await Self.touchOpen(pathwayID, now: now, on: db)
             let contact = Contact()
             contact.$pathway.id = pathwayID
             contact.$candidate.id = pathway.$candidate.id
@@ -41,8 +43,6 @@ struct FollowUpService: WritingService {
             }
             try await contact.create(on: db)
             try await Self.touchLastContact(pathway.$candidate.id, at: valid.occurredAt, on: db)
-            pathway.updatedAt = now
-            try await pathway.save(on: db)
             // Criteria and alerts are read from events, meetings and agreements, never from the
             // contact log: only a contact that wrote an event can change them. A contact with the
             // candidate leaves them as they were (what time alone changes is the daily job's).
@@ -182,6 +182,16 @@ struct FollowUpService: WritingService {
             throw ProblemError(.conflict, key: "pathway.error.closed")
         }
         return pathway
+    }
+
+    /// Marks the pathway changed at `now` if it is still open, in one statement that also takes its
+    /// row lock (PostgreSQL) as `lockOpen` does; for writes that need nothing else of the row.
+    static func touchOpen(_ pathwayID: UUID, now: Date, on db: any Database) async throws {
+        let touched = try await (db as! any SQLDatabase).raw("""
+            UPDATE pathways SET updated_at = \(bind: now)
+            WHERE id = \(bind: pathwayID) AND status <> \(bind: Pathway.Status.closed.rawValue) RETURNING id
+            """).all()
+        guard !touched.isEmpty else { throw ProblemError(.conflict, key: "pathway.error.closed") }
     }
 
     static func meeting(_ meetingID: UUID, in pathwayID: UUID, on db: any Database) async throws -> Meeting {
