@@ -163,7 +163,7 @@ struct WriteBatchTests {
             try await t.sql.raw("DELETE FROM pathway_criteria WHERE pathway_id IN (\(binds: ids))").run()
             let catalog = t.app.samskap.methodModels
             for id in ids {
-                try await t.app.write(context: .system) { db, _ in
+                _ = try await t.app.write(context: .system) { db, _ in
                     try await PathwayEvaluation.refresh([id], scope: .criteriaAndAlerts, on: db, now: now, models: { try await catalog.model(id: $0, on: db) })
                 }
             }

@@ -194,6 +194,7 @@ extension Application {
         guard let db = jobs.first?.db else { return [] }
         let clock = samskap.clock
         let catalog = samskap.methodModels
+        let logger = self.logger
         let gate = writeGate
         await gate?.acquire()
         let outcomes = NIOLockedValueBox<[Result<Void, any Error>]>(Array(repeating: .success(()), count: jobs.count))
@@ -240,8 +241,15 @@ extension Application {
                     let ids = shared.pathwayIDs
                     do {
                         if try await shared.run(on: tx, catalog: catalog) > 0 { evaluated.withLockedValue { $0 += 1 } }
+                        suspects.withLockedValue { $0.subtract(ids) }
                     } catch {
-                        if jobs.count > 1 { suspects.withLockedValue { $0.formUnion(ids) } }
+                        if jobs.count > 1 {
+                            suspects.withLockedValue { $0.formUnion(ids) }
+                            // The whole group fails; the pathways are named so the one at fault can be found.
+                            logger.error("The shared re-evaluation of \(ids.count) pathways failed; \(jobs.count) writes are taken back", metadata: [
+                                "error": "\(String(reflecting: error))", "pathways": "\(ids.map(\.uuidString).sorted().joined(separator: ","))",
+                            ])
+                        }
                         throw error
                     }
                     try await AuditLog.append(audits, chainLocked: true, on: tx)

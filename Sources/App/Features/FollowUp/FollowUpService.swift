@@ -184,8 +184,10 @@ struct FollowUpService: WritingService {
         return pathway
     }
 
-    /// Marks the pathway changed at `now` if it is still open, in one statement that also takes its
-    /// row lock (PostgreSQL) as `lockOpen` does; for writes that need nothing else of the row.
+    /// Marks the pathway changed at `now` if it is still open, in one statement that also locks its
+    /// row against other writers of it until the commit (PostgreSQL; a weaker lock than `lockOpen`'s
+    /// `FOR UPDATE`, which rows that only refer to the pathway need not wait for); for writes that
+    /// need nothing else of the row.
     static func touchOpen(_ pathwayID: UUID, now: Date, on db: any Database) async throws {
         let touched = try await (db as! any SQLDatabase).raw("""
             UPDATE pathways SET updated_at = \(bind: now)

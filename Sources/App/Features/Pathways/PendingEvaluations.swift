@@ -7,11 +7,12 @@ import NIOConcurrencyHelpers
 ///
 /// A write body marks what it changed (`PathwayCriteriaStore.refresh`, `AlertStore.refresh`); on
 /// SQLite the writes of a group commit then share one `PathwayEvaluation` over all their pathways
-/// instead of one each, and the evaluation's statements are paid once per group. The result is
-/// what it was: the criteria, alerts and candidates come out as if each write had evaluated its
-/// own pathways at the end of its body, since each evaluation reads every input afresh and the
-/// last one wins. A body that reads derived state (stored criteria, alerts, "trenger handling")
-/// sees it as of before the other writes of its group, as it would had it come first.
+/// instead of one each, and the evaluation's statements are paid once per group. Since each
+/// evaluation reads every input afresh, the criteria, alerts and candidates come out as the last
+/// of the group's writes evaluating them would leave them, at the latest `now` of the group (a
+/// few milliseconds after the earlier writes' own). A body sees the rows the earlier bodies of its
+/// group changed, but their derived state (stored criteria, alerts, "trenger handling") as of
+/// before them; no body reads derived state after changing rows today.
 final class PendingEvaluations: Sendable {
     private struct State {
         var criteria: [UUID] = []
