@@ -221,10 +221,9 @@ extension Application {
                         try await sql.raw("SAVEPOINT samskap_write").run()
                         do {
                             try await PendingEvaluations.$current.withValue(pending) { try await job.body(tx, recorder) }
-                            let suspect = suspects.withLockedValue { !$0.isDisjoint(with: pending.pathwayIDs) }
-                            if suspect {
+                            let ids = pending.pathwayIDs
+                            if suspects.withLockedValue({ !$0.isDisjoint(with: ids) }) {
                                 // Evaluated here, so that its failure takes back this write only.
-                                let ids = pending.pathwayIDs
                                 try await pending.run(on: tx, catalog: catalog)
                                 suspects.withLockedValue { $0.subtract(ids) }
                             }

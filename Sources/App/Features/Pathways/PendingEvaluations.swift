@@ -51,8 +51,6 @@ final class PendingEvaluations: Sendable {
         state.withLockedValue { Set($0.criteria).union($0.alerts) }
     }
 
-    var isEmpty: Bool { state.withLockedValue { $0.criteria.isEmpty && $0.alerts.isEmpty } }
-
     /// Evaluates what is marked and empties the list: the criteria scope first (it brings the
     /// alerts in line as well), then the alerts of the pathways marked for alerts alone. In parts
     /// of `PathwayDailyJob.chunkSize`, so the statements' bound values stay within SQLite's limit.
