@@ -66,6 +66,9 @@ private func configureDatabase(_ app: Application, _ location: DatabaseLocation)
         let configuration = try SQLPostgresConfiguration(url: url)
         // A burst of writes queues on the audit chain lock; wait for a connection rather than fail after 10 s.
         app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 8, connectionPoolTimeout: .seconds(30)), as: .psql)
+        // One write transaction at a time here too (see `WriteBatcher`): every write appends to the
+        // audit chain under its lock until the commit, so they were serialized anyway.
+        app.writeBatcher = WriteBatcher(app: app)
     }
 }
 

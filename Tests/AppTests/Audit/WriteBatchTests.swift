@@ -5,44 +5,40 @@ import SQLKit
 import Testing
 import Vapor
 
-/// Group commit: on SQLite, writes that arrive while another one runs share the next transaction.
+/// Group commit: writes that arrive while another one runs share the next transaction, on SQLite
+/// and on PostgreSQL.
 @Suite("Writes that arrive together share a commit, and each keeps or loses only its own changes")
 struct WriteBatchTests {
     struct Boom: Error {}
 
-    /// Runs `writes` concurrently. On SQLite they are first queued behind a write that waits for
-    /// them all, so they go in one transaction; the returned count is the transactions they took.
+    /// Runs `writes` concurrently. They are first queued behind a write that waits for them all, so
+    /// they go in one transaction; the returned count is the transactions they took.
     private func together<T: Sendable>(
         _ t: TestApp, _ count: Int, _ write: @escaping @Sendable (Int) async throws -> T
-    ) async throws -> (results: [Int: Result<T, any Error>], transactions: Int?) {
+    ) async throws -> (results: [Int: Result<T, any Error>], transactions: Int) {
         let (opened, open) = AsyncStream<Void>.makeStream()
-        let batcher = t.app.writeBatcher
-        let before = await batcher?.transactions
+        let batcher = try #require(t.app.writeBatcher)
+        let before = await batcher.transactions
         return try await withThrowingTaskGroup(of: (Int, Result<T, any Error>)?.self) { group in
-            if let batcher {
-                // The holder: its transaction runs until every other write is queued.
-                group.addTask {
-                    try await t.app.write(context: .cli) { _, _ in
-                        for await _ in opened { break }
-                    }
-                    return nil
+            // The holder: its transaction runs until every other write is queued.
+            group.addTask {
+                try await t.app.write(context: .cli) { _, _ in
+                    for await _ in opened { break }
                 }
-                while await batcher.transactions == before! { try await Task.sleep(for: .milliseconds(5)) }
+                return nil
             }
+            while await batcher.transactions == before { try await Task.sleep(for: .milliseconds(5)) }
             for index in 0..<count {
                 group.addTask {
                     do { return (index, .success(try await write(index))) } catch { return (index, .failure(error)) }
                 }
             }
-            if let batcher {
-                while await batcher.waiting < count { try await Task.sleep(for: .milliseconds(5)) }
-            }
+            while await batcher.waiting < count { try await Task.sleep(for: .milliseconds(5)) }
             open.yield()
             open.finish()
             var results: [Int: Result<T, any Error>] = [:]
             for try await case let (index, result)? in group { results[index] = result }
-            let after = await batcher?.transactions
-            return (results, after.map { $0 - before! - 1 })
+            return (results, await batcher.transactions - before - 1)
         }
     }
 
@@ -58,7 +54,7 @@ struct WriteBatchTests {
                     return index * 100
                 }
             }
-            if t.dialect == .sqlite { #expect(transactions == 1) }
+            #expect(transactions == 1)
             for index in 0..<10 {
                 let result = try #require(results[index])
                 if index == 3 || index == 7 {
@@ -94,18 +90,10 @@ struct WriteBatchTests {
                 }
             }
             let failed = (0..<3).filter { index in (try? results[index]?.get()) == nil }
-            switch t.dialect {
-            case .sqlite:
-                #expect(transactions == 1)
-                #expect(failed == [0, 1, 2])
-                #expect(try await Office.query(on: t.db).count() == officesBefore)
-                #expect(try await AuditEntry.query(on: t.db).count() == auditBefore)
-            case .postgres:
-                // One transaction per write: only the one that broke the head is lost.
-                #expect(failed == [1])
-                #expect(try await Office.query(on: t.db).count() == officesBefore + 2)
-                #expect(try await AuditEntry.query(on: t.db).count() == auditBefore + 2)
-            }
+            #expect(transactions == 1)
+            #expect(failed == [0, 1, 2])
+            #expect(try await Office.query(on: t.db).count() == officesBefore)
+            #expect(try await AuditEntry.query(on: t.db).count() == auditBefore)
             // The head is back (rolled back with the write), and the next write is kept.
             _ = try await OfficeRegistry(app: t.app, context: .cli).create(enhetNumber: "4999", name: "NAV Etterpå")
             #expect(try await t.auditEntries(.officeCreated).first?.detail == "enhet 4999")
@@ -149,10 +137,8 @@ struct WriteBatchTests {
                 try await mentorContact(t, pathways[index], at: now)
             }
             for index in pathways.indices { try #require(results[index]).get() }
-            if t.dialect == .sqlite {
-                #expect(transactions == 1)
-                #expect(t.app.writeBatcher?.evaluations == evaluations.map { $0 + 1 })
-            }
+            #expect(transactions == 1)
+            #expect(t.app.writeBatcher?.evaluations == evaluations.map { $0 + 1 })
             let shared = try await ScaleDemoTests.derived(t)
             #expect(shared != before)
             let stamps = try await t.sql.raw("SELECT DISTINCT evaluated_at FROM pathway_criteria WHERE pathway_id IN (\(binds: ids))").all()
@@ -196,16 +182,10 @@ struct WriteBatchTests {
 
             let (first, _) = try await together(t, 4) { index in try await mentorContact(t, pathways[index], at: now) }
             let failedFirst = (0..<4).filter { (try? first[$0]?.get()) == nil }
-            switch t.dialect {
-            case .sqlite:
-                // The shared evaluation failed: like a failed commit, nothing of the transaction is kept.
-                #expect(failedFirst == [0, 1, 2, 3])
-                #expect(try await contacts() == [0, 0, 0, 0])
-                #expect(t.app.writeBatcher?.suspects.withLockedValue { $0 } == Set(ids))
-            case .postgres:
-                #expect(failedFirst == [3])
-                #expect(try await contacts() == [1, 1, 1, 0])
-            }
+            // The shared evaluation failed: like a failed commit, nothing of the transaction is kept.
+            #expect(failedFirst == [0, 1, 2, 3])
+            #expect(try await contacts() == [0, 0, 0, 0])
+            #expect(t.app.writeBatcher?.suspects.withLockedValue { $0 } == Set(ids))
             #expect(throws: PathwayCriteriaStore.UnknownEventType.self) { try first[3]?.get() }
 
             // Now each suspect is evaluated within its own write: only the broken one fails.
@@ -213,18 +193,15 @@ struct WriteBatchTests {
             let (second, _) = try await together(t, 4) { index in try await mentorContact(t, pathways[index], at: now) }
             #expect((0..<4).filter { (try? second[$0]?.get()) == nil } == [3])
             #expect(throws: PathwayCriteriaStore.UnknownEventType.self) { try second[3]?.get() }
-            if t.dialect == .sqlite {
-                #expect(try await contacts() == [1, 1, 1, 0])
-                #expect(t.app.writeBatcher?.suspects.withLockedValue { $0 } == [broken])
-                #expect(t.app.writeBatcher?.evaluations == evaluations)
-            }
+            #expect(try await contacts() == [1, 1, 1, 0])
+            #expect(t.app.writeBatcher?.suspects.withLockedValue { $0 } == [broken])
+            #expect(t.app.writeBatcher?.evaluations == evaluations)
 
             // The others share one evaluation again.
             let (third, _) = try await together(t, 3) { index in try await mentorContact(t, pathways[index], at: now) }
             for index in 0..<3 { try #require(third[index]).get() }
-            if t.dialect == .sqlite { #expect(t.app.writeBatcher?.evaluations == evaluations.map { $0 + 1 }) }
-            let kept = t.dialect == .sqlite ? 6 : 9
-            #expect(try await AuditEntry.query(on: t.db).count() == auditBefore + kept)
+            #expect(t.app.writeBatcher?.evaluations == evaluations.map { $0 + 1 })
+            #expect(try await AuditEntry.query(on: t.db).count() == auditBefore + 6)
             let evaluated = try await t.sql.raw("SELECT DISTINCT evaluated_at FROM pathway_criteria WHERE pathway_id IN (\(binds: Array(ids[0..<3])))").all()
             #expect(try evaluated.map { try $0.decode(column: "evaluated_at", as: Date.self) } == [now])
             #expect(try await AuditVerifier(db: t.db).verify().finding == nil)

@@ -54,7 +54,7 @@ extension Application {
         set { storage[WriteGateKey.self] = newValue }
     }
 
-    /// SQLite only: groups concurrent writes into shared transactions.
+    /// Groups concurrent writes into shared transactions.
     var writeBatcher: WriteBatcher? {
         get { storage[WriteBatcherKey.self] }
         set { storage[WriteBatcherKey.self] = newValue }
@@ -63,10 +63,10 @@ extension Application {
     /// Runs `body` in one transaction and appends what it recorded to the audit trail in the same
     /// transaction: the change and its audit entries are kept or lost together.
     ///
-    /// On SQLite, writers that arrive while another write commits go together in the next
-    /// transaction (`WriteBatcher`), each in its own savepoint: they share one commit, while a body
-    /// that throws takes back only its own changes and entries. There the transaction runs on the
-    /// writer connections (`writeDB`), whichever `db` is given.
+    /// Writers that arrive while another write commits go together in the next transaction
+    /// (`WriteBatcher`), each in its own savepoint: they share one commit, while a body that throws
+    /// takes back only its own changes and entries. The transaction runs on `writeDB` (on SQLite
+    /// the writer connections), whichever `db` is given.
     public func write<T: Sendable>(
         context: AuditContext,
         on db: (any Database)? = nil,
@@ -74,7 +74,7 @@ extension Application {
     ) async throws -> T {
         guard !WriteScope.isOpen else { throw WriteError.nested }
         let db = db ?? self.db
-        if DatabaseDialect(db) == .sqlite, let batcher = writeBatcher {
+        if let batcher = writeBatcher {
             let result = NIOLockedValueBox<T?>(nil)
             try await batcher.run(WriteJob(context: context, db: writeDB) { tx, recorder in
                 let value = try await body(tx, recorder)
@@ -141,7 +141,20 @@ struct WriteJob: Sendable {
     }
 }
 
-/// Group commit for SQLite, which has one writer at a time anyway.
+/// Group commit: one write transaction at a time, shared by the writes that wait for it.
+///
+/// SQLite has one writer at a time anyway. On PostgreSQL every write appends to the audit chain
+/// under the chain head's lock, held until its commit, so the appends and commits ran one at a
+/// time there too, each with its own wait for the disk; now a group shares them.
+///
+/// One transaction at a time, not several: transactions that each run a group of bodies hold the
+/// row locks of all of them until their commit, so two of them deadlock as soon as their bodies
+/// touch the same rows in a different order (tried with two and four at once on PostgreSQL: most
+/// writes to a counselor's pathways then waited for PostgreSQL's deadlock check). Within one
+/// process, writes no longer wait for each other's row locks at all. The transactions of another
+/// instance on the same PostgreSQL still can deadlock with this one; PostgreSQL then aborts one
+/// statement, that write alone is taken back (its savepoint), and its caller is told to try again
+/// (`ErrorMiddleware`).
 ///
 /// While one transaction runs, the writes that arrive queue up; the next transaction takes all of
 /// them (at most `maxJobs`), each body in its own savepoint, then appends every kept body's audit
@@ -196,6 +209,10 @@ extension Application {
         let catalog = samskap.methodModels
         let logger = self.logger
         let gate = writeGate
+        // SQLite: take the write lock with the first statement (see below). PostgreSQL: the chain's
+        // lock is taken by the append at the end, so that other transactions appending to the chain
+        // (the audited reads') wait only for this one's append and commit, not for its bodies.
+        let lockChainFirst = DatabaseDialect(db) == .sqlite
         await gate?.acquire()
         let outcomes = NIOLockedValueBox<[Result<Void, any Error>]>(Array(repeating: .success(()), count: jobs.count))
         do {
@@ -205,7 +222,7 @@ extension Application {
                     let sql = tx as! any SQLDatabase
                     // The first statement is a write, so the transaction holds the write lock from
                     // the start and cannot fail later on a stale read snapshot.
-                    try await AuditLog.lockChain(on: tx)
+                    if lockChainFirst { try await AuditLog.lockChain(on: tx) }
                     var audits: [AuditBatch] = []
                     let shared = PendingEvaluations()
                     for (index, job) in jobs.enumerated() {
@@ -251,7 +268,7 @@ extension Application {
                         }
                         throw error
                     }
-                    try await AuditLog.append(audits, chainLocked: true, on: tx)
+                    try await AuditLog.append(audits, chainLocked: lockChainFirst, on: tx)
                 }
             }
         } catch {
