@@ -101,6 +101,9 @@ struct SamskapErrorMiddleware: AsyncMiddleware {
             return pageError.problem
         case let decoding as DecodingError:
             return .validation([decodingIssue(decoding)])
+        case let error where TransientWriteError.matches(error):
+            // Lost a deadlock or found the database busy: nothing was kept, and trying again helps.
+            return ProblemError(.serviceUnavailable, key: "problem.retry", headers: ["Retry-After": "1"])
         case let database as any DatabaseError where database.isConstraintFailure:
             // Two submits racing past a uniqueness check: the database keeps the first, the second is told.
             return ProblemError(.conflict, key: "problem.conflict")
