@@ -102,7 +102,7 @@ struct SamskapErrorMiddleware: AsyncMiddleware {
         case let decoding as DecodingError:
             return .validation([decodingIssue(decoding)])
         case let error where TransientWriteError.matches(error):
-            // Lost a deadlock or found the database busy: nothing was kept, and trying again helps.
+            // PostgreSQL aborted it to break a deadlock or a serialization conflict: nothing was kept, and trying again helps.
             return ProblemError(.serviceUnavailable, key: "problem.retry", headers: ["Retry-After": "1"])
         case let database as any DatabaseError where database.isConstraintFailure:
             // Two submits racing past a uniqueness check: the database keeps the first, the second is told.

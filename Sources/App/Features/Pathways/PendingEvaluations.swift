@@ -5,8 +5,8 @@ import NIOConcurrencyHelpers
 /// The pathways the writes of one transaction have changed, re-evaluated once, together, just
 /// before the transaction's audit entries and commit (`Application.write`).
 ///
-/// A write body marks what it changed (`PathwayCriteriaStore.refresh`, `AlertStore.refresh`); on
-/// SQLite the writes of a group commit then share one `PathwayEvaluation` over all their pathways
+/// A write body marks what it changed (`PathwayCriteriaStore.refresh`, `AlertStore.refresh`); the
+/// writes of a group commit then share one `PathwayEvaluation` over all their pathways
 /// instead of one each, and the evaluation's statements are paid once per group. Since each
 /// evaluation reads every input afresh, the criteria, alerts and candidates come out as the last
 /// of the group's writes evaluating them would leave them, at the latest `now` of the group (a
