@@ -19,6 +19,14 @@ extension SQLRow {
     }
 }
 
+extension SQLRow {
+    /// A column that may be NULL. Asked for as `T?`, SQLiteKit decodes it through a nested
+    /// `Decoder` (an object per value); as `T`, it converts the value directly.
+    func optional<T: Decodable>(_ column: String, as type: T.Type) throws -> T? {
+        try decodeNil(column: column) ? nil : decode(column: column, as: T.self)
+    }
+}
+
 struct NotAUUID: Error, CustomStringConvertible {
     var column: String
     var text: String

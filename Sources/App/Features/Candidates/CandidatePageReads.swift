@@ -32,11 +32,11 @@ enum CandidatePageReads {
             ORDER BY a.changed_at DESC
             """).all().map { row in
             Assignment(
-                changedAt: try row.decode(column: "changed_at", as: Date.self), from: try row.decode(column: "from_name", as: String?.self),
+                changedAt: try row.decode(column: "changed_at", as: Date.self), from: try row.optional("from_name", as: String.self),
                 to: try row.decode(column: "to_name", as: String.self), changedBy: try row.decode(column: "by_name", as: String.self),
-                situation: try row.decode(column: "situation", as: String?.self), agreements: try row.decode(column: "agreements", as: String?.self),
-                mentor: try row.decode(column: "mentor", as: String?.self), nextMeeting: try row.decode(column: "next_meeting", as: String?.self),
-                promised: try row.decode(column: "promised", as: String?.self)
+                situation: try row.optional("situation", as: String.self), agreements: try row.optional("agreements", as: String.self),
+                mentor: try row.optional("mentor", as: String.self), nextMeeting: try row.optional("next_meeting", as: String.self),
+                promised: try row.optional("promised", as: String.self)
             )
         }
     }
@@ -58,8 +58,8 @@ enum CandidatePageReads {
             ORDER BY h.started_on DESC
             """).all().map { row in
             Period(
-                startedOn: try row.decode(column: "started_on", as: Date.self), endedOn: try row.decode(column: "ended_on", as: Date?.self),
-                reason: try row.decode(column: "reason", as: String.self), endReason: try row.decode(column: "end_reason", as: String?.self),
+                startedOn: try row.decode(column: "started_on", as: Date.self), endedOn: try row.optional("ended_on", as: Date.self),
+                reason: try row.decode(column: "reason", as: String.self), endReason: try row.optional("end_reason", as: String.self),
                 counselor: try row.decode(column: "display_name", as: String.self)
             )
         }
@@ -81,9 +81,9 @@ enum CandidatePageReads {
             ORDER BY seq DESC LIMIT \(unsafeRaw: String(limit))
             """).all().map { row in
             Look(
-                occurredAt: try row.decode(column: "occurred_at", as: Date.self), actor: try row.decode(column: "actor_username", as: String?.self),
+                occurredAt: try row.decode(column: "occurred_at", as: Date.self), actor: try row.optional("actor_username", as: String.self),
                 action: try row.decode(column: "action", as: String.self), outcome: try row.decode(column: "outcome", as: String.self),
-                detail: try row.decode(column: "detail", as: String?.self)
+                detail: try row.optional("detail", as: String.self)
             )
         }
     }
@@ -109,7 +109,7 @@ enum CandidatePageReads {
             let status = try row.decode(column: "status", as: String.self)
             guard let known = Pathway.Status(rawValue: status) else { throw CandidatePageReadError.unknownStatus(status) }
             return PathwaySummary(
-                id: try row.decode(column: "id", as: UUID.self), methodModelID: try row.decode(column: "method_model_id", as: UUID.self),
+                id: try row.uuid("id"), methodModelID: try row.uuid("method_model_id"),
                 status: known, currentStep: try row.decode(column: "current_step", as: String.self),
                 referralDate: try row.decode(column: "referral_date", as: Date.self), needingAction: try row.decode(column: "needing", as: Int.self)
             )

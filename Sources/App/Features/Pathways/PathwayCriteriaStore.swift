@@ -105,12 +105,12 @@ extension PathwayCriteriaStore.Row {
             pathway_id: try row.uuid("pathway_id"),
             criterion_id: try row.decode(column: "criterion_id", as: String.self),
             state: try row.decode(column: "state", as: String.self),
-            deadline: try row.decode(column: "deadline", as: Date?.self),
-            limit_at: try row.decode(column: "limit_at", as: Date?.self),
-            overdue_since: try row.decode(column: "overdue_since", as: Date?.self),
+            deadline: try row.optional("deadline", as: Date.self),
+            limit_at: try row.optional("limit_at", as: Date.self),
+            overdue_since: try row.optional("overdue_since", as: Date.self),
             evidence_event_id: try row.uuidIfPresent("evidence_event_id"),
-            evidence_at: try row.decode(column: "evidence_at", as: Date?.self),
-            next_check_at: try row.decode(column: "next_check_at", as: Date?.self),
+            evidence_at: try row.optional("evidence_at", as: Date.self),
+            next_check_at: try row.optional("next_check_at", as: Date.self),
             resolvable: try row.decode(column: "resolvable", as: Bool.self),
             evaluated_at: try row.decode(column: "evaluated_at", as: Date.self)
         )

@@ -139,8 +139,8 @@ enum PathwayEvaluation {
                 PathwayCriteriaStore.ObligationRow(
                     pathway_id: try row.uuid("pathway_id"), criterion_id: try row.decode(column: "criterion_id", as: String.self),
                     anchor_event_id: try row.uuid("anchor_event_id"), state: try row.decode(column: "state", as: String.self),
-                    deadline: try row.decode(column: "deadline", as: Date?.self), evidence_event_id: try row.uuidIfPresent("evidence_event_id"),
-                    evidence_at: try row.decode(column: "evidence_at", as: Date?.self), resolvable: try row.decode(column: "resolvable", as: Bool.self),
+                    deadline: try row.optional("deadline", as: Date.self), evidence_event_id: try row.uuidIfPresent("evidence_event_id"),
+                    evidence_at: try row.optional("evidence_at", as: Date.self), resolvable: try row.decode(column: "resolvable", as: Bool.self),
                     evaluated_at: now)
             }
         let storedObligations = Dictionary(grouping: obligationRows, by: \.pathway_id)
@@ -251,7 +251,7 @@ enum PathwayEvaluation {
             WHERE pathway_id IN (\(binds: ids)) AND cancelled_at IS NULL
             """).all().map { row in
                 MeetingRow(pathway_id: try row.uuid("pathway_id"), starts_at: try row.decode(column: "starts_at", as: Date.self),
-                           minutes_at: try row.decode(column: "minutes_at", as: Date?.self), event_id: try row.uuidIfPresent("event_id"),
+                           minutes_at: try row.optional("minutes_at", as: Date.self), event_id: try row.uuidIfPresent("event_id"),
                            participants: try row.decode(column: "participants", as: String.self))
             }
         let meetings = Dictionary(grouping: meetingRows, by: \.pathway_id)

@@ -53,14 +53,14 @@ enum PathwayPageReads {
             """
         guard let row = try await sql.raw(query).first() else { throw PageReadError.noRow }
         return Facts(
-            counselor: try row.decode(column: "counselor", as: String?.self),
+            counselor: try row.optional("counselor", as: String.self),
             openAlerts: try row.decode(column: "open_alerts", as: Int.self),
-            nextMeeting: try row.decode(column: "next_meeting", as: Date?.self),
-            lastContact: try row.decode(column: "last_contact", as: Date?.self),
+            nextMeeting: try row.optional("next_meeting", as: Date.self),
+            lastContact: try row.optional("last_contact", as: Date.self),
             activeMentors: try row.decode(column: "active_mentors", as: Int.self),
             agreements: try row.decode(column: "agreements", as: Int.self),
             activeResources: try row.decode(column: "active_resources", as: Int.self),
-            firstEmployerContact: try row.decode(column: "first_employer_contact", as: Date?.self),
+            firstEmployerContact: try row.optional("first_employer_contact", as: Date.self),
             events: try row.decode(column: "events", as: Int.self),
             newerThanPage: try row.decode(column: "newer_than_page", as: Int.self)
         )
@@ -107,15 +107,15 @@ enum PathwayPageReads {
             let type = try row.decode(column: "type", as: String.self)
             guard let known = PathwayEventType(rawValue: type) else { throw PageReadError.unknownEventType(type) }
             return Event(
-                id: try row.decode(column: "id", as: UUID.self), type: known,
+                id: try row.uuid("id"), type: known,
                 occurredAt: try row.decode(column: "occurred_at", as: Date.self),
                 recordedAt: try row.decode(column: "recorded_at", as: Date.self),
-                note: try row.decode(column: "note", as: String?.self),
-                withdrawnAt: try row.decode(column: "withdrawn_at", as: Date?.self),
-                withdrawnReason: try row.decode(column: "withdrawn_reason", as: String?.self),
-                employer: try row.decode(column: "employer", as: String?.self),
+                note: try row.optional("note", as: String.self),
+                withdrawnAt: try row.optional("withdrawn_at", as: Date.self),
+                withdrawnReason: try row.optional("withdrawn_reason", as: String.self),
+                employer: try row.optional("employer", as: String.self),
                 recordedBy: try row.decode(column: "recorded_by", as: String.self),
-                withdrawnBy: try row.decode(column: "withdrawn_by", as: String?.self)
+                withdrawnBy: try row.optional("withdrawn_by", as: String.self)
             )
         }
     }
@@ -154,8 +154,8 @@ enum PathwayPageReads {
             let kind = try row.decode(column: "kind", as: String.self)
             guard let known = PathwayTransition.Kind(rawValue: kind) else { throw PageReadError.unknownTransition(kind) }
             return Transition(
-                kind: known, fromStep: try row.decode(column: "from_step", as: String?.self), toStep: try row.decode(column: "to_step", as: String?.self),
-                at: try row.decode(column: "at", as: Date.self), reason: try row.decode(column: "reason", as: String?.self),
+                kind: known, fromStep: try row.optional("from_step", as: String.self), toStep: try row.optional("to_step", as: String.self),
+                at: try row.decode(column: "at", as: Date.self), reason: try row.optional("reason", as: String.self),
                 by: try row.decode(column: "by_name", as: String.self)
             )
         }
@@ -164,7 +164,7 @@ enum PathwayPageReads {
     /// The office's employers for the event form's menu, by name.
     static func employerOptions(officeID: UUID, on sql: any SQLDatabase) async throws -> [(id: UUID, name: String)] {
         try await sql.raw("SELECT id, name FROM employers WHERE office_id = \(bind: officeID) ORDER BY name").all().map { row in
-            (try row.decode(column: "id", as: UUID.self), try row.decode(column: "name", as: String.self))
+            (try row.uuid("id"), try row.decode(column: "name", as: String.self))
         }
     }
 

@@ -122,20 +122,22 @@ struct PortfolioQuery: Sendable {
     }
 
     /// Column by column: the decoder's keyed containers cost more than the values (a profile of the
-    /// portfolio: 10 % of the server's CPU for 50 rows).
+    /// portfolio: 10 % of the server's CPU for 50 rows). The id is parsed by hand and the columns
+    /// that may be NULL are asked for as plain values (`optional`): Foundation's UUID parser
+    /// (`sscanf`) and SQLiteKit's decoder for optionals were another 4 %.
     private static func row(_ row: any SQLRow) throws -> Row {
         Row(
-            id: try row.decode(column: "id", as: UUID.self),
+            id: try row.uuid("id"),
             fnr: try row.decode(column: "fnr", as: String.self),
             first_name: try row.decode(column: "first_name", as: String.self),
             last_name: try row.decode(column: "last_name", as: String.self),
-            municipality: try row.decode(column: "municipality", as: String?.self),
+            municipality: try row.optional("municipality", as: String.self),
             innsatsgruppe: try row.decode(column: "innsatsgruppe", as: String.self),
             main_benefit: try row.decode(column: "main_benefit", as: String.self),
             is_hybrid: try row.decode(column: "is_hybrid", as: Bool.self),
-            hybrid_since: try row.decode(column: "hybrid_since", as: Date?.self),
-            last_contact_at: try row.decode(column: "last_contact_at", as: Date?.self),
-            next_meeting_at: try row.decode(column: "next_meeting_at", as: Date?.self),
+            hybrid_since: try row.optional("hybrid_since", as: Date.self),
+            last_contact_at: try row.optional("last_contact_at", as: Date.self),
+            next_meeting_at: try row.optional("next_meeting_at", as: Date.self),
             created_at: try row.decode(column: "created_at", as: Date.self),
             needs_action: try row.decode(column: "needs_action", as: Int.self)
         )
@@ -154,14 +156,18 @@ struct PortfolioQuery: Sendable {
     /// (a change committed meanwhile cannot make a count differ from its list) and the database is asked
     /// once.
     ///
-    /// `base` is the counselor's candidates (searched); `counts` sums every filter over it; the page
+    /// `base` is the counselor's candidates (searched); `counts` counts every filter over it; the page
     /// is joined to the single row of counts, so an empty page still brings the counts (as one row
     /// whose candidate columns are NULL).
     func load(on db: any Database) async throws -> (counts: [PortfolioFilter: Int], rows: [Row]) {
         let sql = db as! any SQLDatabase
         let offset = (max(page, 1) - 1) * Self.pageSize
+        // `COUNT(*) FILTER (WHERE …)` rather than `COALESCE(SUM(CASE WHEN … THEN 1 ELSE 0 END), 0)`:
+        // the same counts (0 over no rows), and SQLite parses, plans and runs the sixteen of them in
+        // about three quarters of the time (0.29 → 0.22 ms for the counts alone, county file).
+        // PostgreSQL has had the clause since 9.4.
         let countColumns = PortfolioFilter.allCases.map { filter -> SQLQueryString in
-            "COALESCE(SUM(CASE WHEN \(filter.predicate(now: now)) THEN 1 ELSE 0 END), 0) AS \(ident: filter.countColumn)"
+            "COUNT(*) FILTER (WHERE \(filter.predicate(now: now))) AS \(ident: filter.countColumn)"
         }
         let query: SQLQueryString = """
             WITH base AS (
