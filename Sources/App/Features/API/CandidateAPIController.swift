@@ -215,6 +215,9 @@ struct CandidateAPIController {
         let principal = try req.requirePrincipal()
         guard let officeID = principal.officeID else { throw ProblemError(.forbidden, key: "candidate.error.no_office") }
         var query = PortfolioQuery(counselorID: principal.userID, officeID: officeID, now: req.now)
+        // Without a query string there is nothing to read: each lookup below decodes the whole of it
+        // (Vapor's form decoder), four of them were 1.5 % of the portfolio's CPU.
+        guard req.url.query?.isEmpty == false else { return query }
         var issues: [ProblemError.FieldIssue] = []
         if let raw = req.query[String.self, at: "filter"] {
             if let filter = PortfolioFilter(raw: raw) { query.filter = filter } else { issues.append(.init("filter", "portfolio.error.filter")) }
