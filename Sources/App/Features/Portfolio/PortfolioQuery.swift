@@ -156,9 +156,12 @@ struct PortfolioQuery: Sendable {
     /// (a change committed meanwhile cannot make a count differ from its list) and the database is asked
     /// once.
     ///
-    /// `base` is the counselor's candidates (searched); `counts` counts every filter over it; the page
-    /// is joined to the single row of counts, so an empty page still brings the counts (as one row
-    /// whose candidate columns are NULL).
+    /// `base` is the counselor's candidates (searched): `k` counts every filter over them, and the page
+    /// is joined to that single row of counts, so an empty page still brings the counts (as one row
+    /// whose candidate columns are NULL). Each side reads `base` from the index itself: as one common
+    /// table expression, SQLite first copied the 100 candidates with all their columns into a table of
+    /// its own, and the statement took a fifth longer (1.12 against 0.90 ms with its output, in the
+    /// sqlite3 shell on the county file).
     func load(on db: any Database) async throws -> (counts: [PortfolioFilter: Int], rows: [Row]) {
         let sql = db as! any SQLDatabase
         let offset = (max(page, 1) - 1) * Self.pageSize
@@ -170,19 +173,15 @@ struct PortfolioQuery: Sendable {
             "COUNT(*) FILTER (WHERE \(filter.predicate(now: now))) AS \(ident: filter.countColumn)"
         }
         let query: SQLQueryString = """
-            WITH base AS (
+            SELECT k.*, c.*
+            FROM (
+                SELECT \(countColumns.joined(separator: ", ")) FROM candidates c WHERE \(base)
+            ) k LEFT JOIN (
                 SELECT c.id, c.fnr, c.first_name, c.last_name, c.municipality, c.innsatsgruppe, c.main_benefit, c.is_hybrid,
-                       c.hybrid_since, c.last_contact_at, c.next_meeting_at, c.created_at, c.needs_action_at,
+                       c.hybrid_since, c.last_contact_at, c.next_meeting_at, c.created_at,
                        CASE WHEN \(PortfolioFilter.needsAction.predicate(now: now)) THEN 1 ELSE 0 END AS needs_action
                 FROM candidates c
-                WHERE \(base)
-            ), counts AS (
-                SELECT \(countColumns.joined(separator: ", ")) FROM base c
-            )
-            SELECT k.*, c.*
-            FROM counts k LEFT JOIN (
-                SELECT * FROM base c
-                WHERE \(filter.predicate(now: now))
+                WHERE \(base) AND \(filter.predicate(now: now))
                 ORDER BY \(sort.orderBy)
                 LIMIT \(literal: Self.pageSize) OFFSET \(literal: offset)
             ) c ON 1 = 1
