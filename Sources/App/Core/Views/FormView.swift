@@ -1,12 +1,17 @@
+import LeafKit
 import Vapor
 
 /// A form described in Swift and drawn by `partials/form.leaf`: labels, hints, the values typed,
 /// and each field's error next to it (with `aria-invalid` and `aria-describedby`).
 struct FormView: Encodable, Sendable {
-    struct Option: Encodable, Sendable {
+    /// One choice of a menu, for `#options`; handed to Leaf as built (`leafData`), not through an
+    /// encoder (a national office's menu of employers has about 150).
+    struct Option: Encodable, Sendable, LeafDataRepresentable {
         var value: String
         var label: String
         var selected: Bool
+
+        var leafData: LeafData { .dictionary(["value": .string(value), "label": .string(label), "selected": .bool(selected)]) }
     }
 
     struct Field: Encodable, Sendable {

@@ -1,3 +1,4 @@
+import Leaf
 import Vapor
 
 /// What the shared layout needs on every page.
@@ -123,7 +124,9 @@ extension Request {
             isDemo: principal?.isDemo ?? false,
             flash: flash
         )
-        let view = try await self.view.render(template, Page(layout: layout, content: content))
+        // The context is built by our encoder (same tree as Leaf's, less work) and handed to Leaf.
+        let context = try LeafContextEncoder.encode(Page(layout: layout, content: content))
+        let view = View(data: try await leaf.render(path: template, context: context).get())
         let response = try await view.encodeResponse(status: status, for: self)
         response.headers.contentType = .html
         return response

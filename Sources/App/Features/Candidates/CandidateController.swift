@@ -5,11 +5,7 @@ import Vapor
 /// The candidate's pages: register, open (with a reason when not one's own), edit, consents,
 /// hybrid follow-up, handover and access requests.
 struct CandidateController {
-    struct Option: Encodable, Sendable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Option = App.FormView.Option
 
     struct FormView: Encodable, Sendable {
         var isNew: Bool

@@ -5,11 +5,7 @@ import Vapor
 /// The pathway pages: start one for a candidate, the pathway with its step bar, criteria panel and
 /// timeline, and the forms that record events, change step, pause and close.
 struct PathwayController {
-    struct Option: Encodable, Sendable {
-        var value: String
-        var label: String
-        var selected: Bool
-    }
+    typealias Option = FormView.Option
 
     // MARK: - Start
 
