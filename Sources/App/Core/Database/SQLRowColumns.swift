@@ -13,13 +13,11 @@ extension SQLRow {
 
     /// A UUID column that may be NULL.
     func uuidIfPresent(_ column: String) throws -> UUID? {
-        guard let text = try decode(column: column, as: String?.self) else { return nil }
+        guard let text = try optional(column, as: String.self) else { return nil }
         guard let id = UUID(text: text) else { throw NotAUUID(column: column, text: text) }
         return id
     }
-}
 
-extension SQLRow {
     /// A column that may be NULL. Asked for as `T?`, SQLiteKit decodes it through a nested
     /// `Decoder` (an object per value); as `T`, it converts the value directly.
     func optional<T: Decodable>(_ column: String, as type: T.Type) throws -> T? {

@@ -70,7 +70,7 @@ struct JSONText {
         guard let value else { return }
         key(name)
         bytes.append(UInt8(ascii: "\""))
-        appendISO8601(value)
+        Self.appendISO8601(value, to: &bytes)
         bytes.append(UInt8(ascii: "\""))
     }
 
@@ -149,7 +149,7 @@ struct JSONText {
     }
 
     /// `yyyy-MM-ddTHH:mm:ssZ` in UTC, the second rounded down, as the `.iso8601` strategy writes it.
-    private mutating func appendISO8601(_ date: Date) {
+    private static func appendISO8601(_ date: Date, to bytes: inout [UInt8]) {
         let utc = OsloTime(date, secondsFromGMT: 0)
         func digits(_ value: Int, _ width: Int) {
             if width == 4, !(0...9_999).contains(value) {
@@ -170,10 +170,9 @@ struct JSONText {
 
     /// One date as `appendISO8601` writes it (for the tests against the encoder).
     static func iso8601(_ date: Date) -> String {
-        var text = JSONText(capacity: 24)
-        text.bytes.removeAll(keepingCapacity: true)
-        text.appendISO8601(date)
-        return String(decoding: text.bytes, as: UTF8.self)
+        var bytes: [UInt8] = []
+        appendISO8601(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// An answer with this JSON text, as Vapor would send an encoded `Content`.

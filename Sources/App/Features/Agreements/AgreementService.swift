@@ -279,7 +279,7 @@ struct AgreementService: WritingService {
         var issues: EmployerRules.Issues = []
         let note = EmployerRules.text(reason, "reason", max: PathwayRules.maxReason, required: true, &issues)
         guard issues.isEmpty else { throw ProblemError.validation(issues) }
-        let (actorID, now) = (actorID, now)
+        let now = now
         try await app.write(context: context) { db, audit in
             let fresh = try await lockedSnapshot(agreementID, on: db)
             guard fresh.status(now: now) == .running, let approved = fresh.approved else { throw ProblemError(.conflict, key: "agreement.error.extend_not_running") }
