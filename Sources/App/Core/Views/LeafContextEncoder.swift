@@ -1,4 +1,3 @@
-import Foundation
 import LeafKit
 
 /// A page's context as Leaf's data tree: the same tree Leaf's own encoder builds from an
@@ -49,9 +48,8 @@ enum LeafContextEncoder {
             case .keyed:
                 guard !pendingKeyed.isEmpty else { return .dictionary(dictionary) }
                 var result = dictionary
-                for (key, node) in pendingKeyed {
-                    if let value = node.resolved { result[key] = value } else { result[key] = nil }
-                }
+                // A nested value that encoded nothing is left out, as in Leaf's encoder.
+                for (key, node) in pendingKeyed { result[key] = node.resolved }
                 return .dictionary(result)
             case .unkeyed:
                 guard !pendingUnkeyed.isEmpty else { return .array(list) }
