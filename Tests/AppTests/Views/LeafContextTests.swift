@@ -225,6 +225,13 @@ struct TranslateTagTests {
                 #expect(fromTag == plain)
                 #expect(!fromTag.contains("<script>"))
             }
+            // A page hands #t its language's texts; they come before the request's.
+            let english = try renderer(
+                ["tag": ##"#t("pathway.heading", name)"##], tags: ["t": TranslateTag()],
+                userInfo: ["request": request, PageTexts.userInfoKey: PageTexts(strings: test.app.samskap.strings, locale: "en")]
+            )
+            #expect(text(try await english.render(path: "tag", context: ["name": .string("Å & <b>")]).get()) == "Inclusion pathway: Å &amp; &lt;b&gt;")
+            #expect(PageTexts(strings: test.app.samskap.strings, locale: "nb").text("pathway.heading", ["x"]) == request.t("pathway.heading", "x"))
             let hostile = text(try await leaf.render(path: "tag", context: ["name": .string("<i>&'\""), "n": .int(12)]).get())
             #expect(hostile.hasPrefix("Inkluderingsforløp: &lt;i&gt;&amp;&#39;&quot;|"))
             #expect(hostile.contains("12"))

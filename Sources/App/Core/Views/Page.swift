@@ -1,4 +1,5 @@
 import Leaf
+import LeafKit
 import Vapor
 
 /// What the shared layout needs on every page.
@@ -109,10 +110,13 @@ extension Request {
     func render<Content: Encodable & Sendable>(
         _ template: String, titleKey: String, titleArgs: [String] = [], _ content: Content, status: HTTPStatus = .ok
     ) async throws -> Response {
-        let flash = (try? query.get(String.self, at: "melding")).flatMap(Flash.init(rawValue:)).map { t($0.messageKey) }
+        let texts = PageTexts(strings: samskap.strings, locale: locale)
+        // Without a query string there is no message to look for (the lookup decodes the whole URL).
+        let flash = url.query?.isEmpty != false ? nil
+            : (try? query.get(String.self, at: "melding")).flatMap(Flash.init(rawValue:)).map { texts.text($0.messageKey) }
         let layout = LayoutContext(
-            lang: locale,
-            title: t(titleKey, titleArgs),
+            lang: texts.locale,
+            title: texts.text(titleKey, titleArgs),
             csrfToken: csrfTokenForForms,
             user: principal.map {
                 .init(
@@ -126,10 +130,22 @@ extension Request {
         )
         // The context is built by our encoder (same tree as Leaf's, less work) and handed to Leaf.
         let context = try LeafContextEncoder.encode(Page(layout: layout, content: content))
-        let view = View(data: try await leaf.render(path: template, context: context).get())
+        let view = View(data: try await leafRenderer(texts: texts).render(path: template, context: context).get())
         let response = try await view.encodeResponse(status: status, for: self)
         response.headers.contentType = .html
         return response
+    }
+
+    /// Leaf for this request, as `req.leaf` builds it, with the page's texts for `#t`.
+    private func leafRenderer(texts: PageTexts) -> LeafRenderer {
+        var userInfo = application.leaf.userInfo
+        userInfo["request"] = self
+        userInfo["application"] = application
+        userInfo[PageTexts.userInfoKey] = texts
+        return LeafRenderer(
+            configuration: application.leaf.configuration, tags: application.leaf.tags, cache: application.leaf.cache,
+            sources: application.leaf.sources, eventLoop: eventLoop, userInfo: userInfo
+        )
     }
 
     /// Links in the header, by role. Only what the user may open is shown.

@@ -36,7 +36,8 @@ struct TranslateTag: UnsafeUnescapedLeafTag {
             throw TemplateError(message: "#t needs a string key as its first parameter")
         }
         let args = ctx.parameters.dropFirst().map(Self.argument)
-        let text = ctx.request.map { $0.t(key, args) } ?? key
+        let text = (ctx.userInfo[PageTexts.userInfoKey] as? PageTexts)?.text(key, args)
+            ?? ctx.request.map { $0.t(key, args) } ?? key
         var html = ""
         html.reserveCapacity(text.utf8.count + 16)
         HTMLText.appendEscaped(text, to: &html)
@@ -51,6 +52,20 @@ struct TranslateTag: UnsafeUnescapedLeafTag {
         case .int: value.int.map(String.init) ?? ""
         default: value.string ?? ""
         }
+    }
+}
+
+/// The texts in one page's language, found once per page and handed to `#t` with Leaf's user info,
+/// instead of each `#t` finding the request, the app's texts and the language in the request's
+/// storage (2 % of the pathway page's CPU, ninth session).
+struct PageTexts: Sendable {
+    static let userInfoKey = "samskap.pageTexts"
+
+    let strings: StringTables
+    let locale: String
+
+    func text(_ key: String, _ args: [String] = []) -> String {
+        strings.text(key, locale: locale, args: args)
     }
 }
 
