@@ -62,6 +62,8 @@ private func configureDatabase(_ app: Application, _ location: DatabaseLocation)
         app.writeBatcher = WriteBatcher(app: app)
         // WAL lets readers work while one writer commits; the setting is stored in the file.
         try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
+        // Reads outside transactions on connections that keep their statements (`Request.readDB`).
+        await app.useSQLiteReader(path: path)
     case let .postgres(url):
         let configuration = try SQLPostgresConfiguration(url: url)
         // A burst of writes queues on the audit chain lock; wait for a connection rather than fail after 10 s.

@@ -46,7 +46,7 @@ struct PortfolioPageTests {
 
             let veileder1 = try await t.user("veileder1")
             let query = PortfolioQuery(counselorID: veileder1.id!, officeID: veileder1.$office.id!, now: t.clock.now())
-            let counts = try await query.load(on: t.db).counts
+            let counts = try await query.load(on: t.app.readDB).counts
             let total = try await Candidate.query(on: t.db).filter(\.$counselor.$id == veileder1.id!).count()
             #expect(counts[.all] == total)
             #expect((counts[.needsAction] ?? 0) >= 1)
@@ -63,7 +63,7 @@ struct PortfolioPageTests {
                 let pages = max(1, (count + PortfolioQuery.pageSize - 1) / PortfolioQuery.pageSize)
                 for page in 1...pages + 1 {
                     filtered.page = page
-                    let loaded = try await filtered.load(on: t.db)
+                    let loaded = try await filtered.load(on: t.app.readDB)
                     // Every page, the one after the last included (no rows), brings all the counts.
                     #expect(loaded.counts == counts, "\(filter.raw), page \(page): counts")
                     if filter == .needsAction { #expect(loaded.rows.allSatisfy { $0.needs_action == 1 }) }

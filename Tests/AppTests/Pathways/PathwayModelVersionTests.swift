@@ -166,7 +166,7 @@ struct PathwayModelVersionTests {
             #expect(try await t.auditEntries(.qualityRead).count == 1)
             let bad = try await leader.get("/kontor/kvalitet?fra=2026-13-01&til=x")
             #expect(bad.status == .unprocessableEntity)
-            let tallies = try await QualityController.tallies(officeID: try await t.office("9901").requireID(), from: .distantPast, to: .distantFuture, now: t.clock.now(), on: t.db)
+            let tallies = try await QualityController.tallies(officeID: try await t.office("9901").requireID(), from: .distantPast, to: .distantFuture, now: t.clock.now(), on: t.app.readDB)
             let vera = try await t.user("veileder1")
             let mine = tallies.filter { $0.criterion_id == "T1.2a" && $0.counselor_id == vera.id }
             #expect(mine.reduce(0) { $0 + $1.met } >= 1)

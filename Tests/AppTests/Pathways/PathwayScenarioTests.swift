@@ -167,7 +167,7 @@ struct PathwayScenarioTests {
             // Now: the latest placement's evaluation was on time.
             #expect(try await PathwayFlowTests.quality(api, pathway.id)["T5.2a"]?.state == "met")
             // Over time: the first placement's evaluation never came.
-            let tallies = try await QualityController.tallies(officeID: try await t.office("9901").requireID(), from: .distantPast, to: .distantFuture, now: t.clock.now(), on: t.db)
+            let tallies = try await QualityController.tallies(officeID: try await t.office("9901").requireID(), from: .distantPast, to: .distantFuture, now: t.clock.now(), on: t.app.readDB)
             let vera = try await t.user("veileder1")
             let mine = tallies.filter { $0.criterion_id == "T5.2a" && $0.counselor_id == vera.id }
             // The demo's Tromsøpakken pathways have no placements, so these are ours.

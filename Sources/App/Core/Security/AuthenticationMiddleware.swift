@@ -25,7 +25,7 @@ struct AuthenticationMiddleware: AsyncMiddleware {
         let digest = SecretToken.digest(bearer.token)
         // The token with its user, office and roles in one statement; a revoked token or a deactivated
         // account finds no row.
-        let rows = try await (request.db as! any SQLDatabase).raw("""
+        let rows = try await request.readDB.raw("""
             SELECT t.id AS credential_id, t.last_used_at AS credential_seen_at, \(Self.principalColumns)
             FROM api_tokens t JOIN users u ON u.id = t.user_id AND u.is_active = \(bind: true) \(Self.principalJoins)
             WHERE t.token_hash = \(bind: digest) AND t.revoked_at IS NULL
@@ -52,7 +52,7 @@ struct AuthenticationMiddleware: AsyncMiddleware {
         let digest = SecretToken.digest(cookie)
         // The session with its user, office and roles in one statement. The user is joined on the
         // side: an expired session is ended even when its account has been deactivated since.
-        let rows = try await (request.db as! any SQLDatabase).raw("""
+        let rows = try await request.readDB.raw("""
             SELECT s.id AS credential_id, s.last_seen_at AS credential_seen_at, s.user_id AS session_user_id, s.csrf_token, \(Self.principalColumns)
             FROM sessions s LEFT JOIN users u ON u.id = s.user_id AND u.is_active = \(bind: true) \(Self.principalJoins)
             WHERE s.token_hash = \(bind: digest)

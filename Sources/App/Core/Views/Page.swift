@@ -121,10 +121,10 @@ extension Request {
             user: principal.map {
                 .init(
                     displayName: $0.displayName, officeName: $0.officeName,
-                    roles: $0.roles.sorted().map { t($0.labelKey) }.joined(separator: ", ")
+                    roles: $0.roles.sorted().map { texts.text($0.labelKey) }.joined(separator: ", ")
                 )
             },
-            nav: navigation(),
+            nav: navigation(texts),
             isDemo: principal?.isDemo ?? false,
             flash: flash
         )
@@ -149,14 +149,14 @@ extension Request {
     }
 
     /// Links in the header, by role. Only what the user may open is shown.
-    private func navigation() -> [LayoutContext.NavItem] {
+    private func navigation(_ texts: PageTexts) -> [LayoutContext.NavItem] {
         guard let principal, !principal.mustChangePassword else { return [] }
         if let external = principal.external {
             guard !external.declarationPending else { return [] }
             let items: [(String, String)] = external.role == .mentor
                 ? [("/mentor", "nav.mentor_home"), ("/mentor/samlinger", "nav.mentor_gatherings")]
                 : [("/arbeidsgiver", "nav.employer_home")]
-            return items.map { .init(href: $0.0, label: t($0.1), current: url.path == $0.0) }
+            return items.map { .init(href: $0.0, label: texts.text($0.1), current: url.path == $0.0) }
         }
         var items: [(String, String)] = [("/", "nav.start")]
         if principal.officeID != nil, principal.hasAny(Access.officeRoles) {
@@ -184,7 +184,7 @@ extension Request {
         // The longest matching link is the current one (/kontor/oversikt, not /kontor).
         let current = items.map(\.0).filter { $0 == "/" ? path == "/" : path == $0 || path.hasPrefix($0 + "/") }.max { $0.count < $1.count }
         return items.map { href, key in
-            .init(href: href, label: t(key), current: href == current)
+            .init(href: href, label: texts.text(key), current: href == current)
         }
     }
 }

@@ -239,7 +239,7 @@ struct CandidateAPIController {
     /// Every filter's count (one query) and the page's rows; audited once as a portfolio read.
     private func load(_ req: Request, _ query: PortfolioQuery) async throws -> (counts: [PortfolioFilter: Int], items: [CandidateDTO]) {
         let principal = try req.requirePrincipal()
-        let (counts, rows) = try await query.load(on: req.db)
+        let (counts, rows) = try await query.load(on: req.readDB)
         // The rows hold every field the list shows, and all are at the caller's office: decoding the
         // page's 50 candidates again as models cost more than the portfolio query itself.
         let me = CounselorDTO(id: principal.userID, displayName: principal.displayName)
@@ -263,7 +263,7 @@ struct CandidateAPIController {
         guard let office = try await Office.query(on: req.db).filter(\.$enhetNumber == enhet).first() else { throw Abort(.notFound) }
         let officeID = try office.requireID()
         try await req.requireOfficeAccess(officeID, for: .content, objectType: AuditObjectType.office, objectID: officeID.uuidString)
-        let rows = try await OfficeOverviewQuery(officeID: officeID, now: req.now).rows(on: req.db as! any SQLDatabase)
+        let rows = try await OfficeOverviewQuery(officeID: officeID, now: req.now).rows(on: req.readDB)
         try await req.audit(AuditEvent(.officeOverviewRead, objectType: AuditObjectType.office, objectID: officeID.uuidString, officeID: officeID))
         return OfficeOverviewDTO(
             office: OfficeDTO(office), hybridMin: office.hybridMin, hybridMax: office.hybridMax,
@@ -289,7 +289,7 @@ struct CandidateAPIController {
             SELECT COUNT(*) AS n FROM candidates c
             WHERE c.id = \(bind: candidateID) AND \(PortfolioFilter.needsAction.predicate(now: req.now))
             """
-        let needsAction = try await (req.db as! any SQLDatabase).raw(overdue).first()?.decode(column: "n", as: Int.self) ?? 0
+        let needsAction = try await req.readDB.raw(overdue).first()?.decode(column: "n", as: Int.self) ?? 0
         return CandidateDTO(
             candidate, officeEnhet: office.enhetNumber,
             counselor: CounselorDTO(id: try counselor.requireID(), displayName: counselor.displayName), needsAction: needsAction > 0

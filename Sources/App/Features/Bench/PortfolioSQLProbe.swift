@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 /// The benchmark's reference point below HTTP: the portfolio's own query (`PortfolioQuery.load`,
@@ -23,8 +24,8 @@ public enum PortfolioSQLProbe {
             var results: [Int: LatencySummary] = [:]
             for concurrency in concurrencies {
                 let query = PortfolioQuery(counselorID: userID, officeID: officeID, now: Date())
-                _ = try await measure(query, db: app.db, concurrency: concurrency, seconds: warmup)
-                let (latencies, elapsed) = try await measure(query, db: app.db, concurrency: concurrency, seconds: duration)
+                _ = try await measure(query, db: app.readDB, concurrency: concurrency, seconds: warmup)
+                let (latencies, elapsed) = try await measure(query, db: app.readDB, concurrency: concurrency, seconds: duration)
                 results[concurrency] = LatencySummary(latenciesSeconds: latencies, durationSeconds: elapsed)
             }
             try await app.asyncShutdown()
@@ -35,7 +36,7 @@ public enum PortfolioSQLProbe {
         }
     }
 
-    private static func measure(_ query: PortfolioQuery, db: any Database, concurrency: Int, seconds: Double) async throws -> ([Double], Double) {
+    private static func measure(_ query: PortfolioQuery, db: any SQLDatabase, concurrency: Int, seconds: Double) async throws -> ([Double], Double) {
         guard seconds > 0 else { return ([], 0) }
         let clock = ContinuousClock()
         let start = clock.now

@@ -139,7 +139,7 @@ struct CandidatePage {
 
     /// The candidate's pathways, newest first, with how many criteria are overdue now.
     private func pathwayRows() async throws -> [PathwayRow] {
-        let pathways = try await CandidatePageReads.pathways(candidateID: opened.id, now: req.now, on: req.db as! any SQLDatabase)
+        let pathways = try await CandidatePageReads.pathways(candidateID: opened.id, now: req.now, on: req.readDB)
         var rows: [PathwayRow] = []
         for pathway in pathways {
             guard let model = try await req.samskap.methodModels.model(id: pathway.methodModelID, on: req.db) else { throw Abort(.internalServerError) }
@@ -181,7 +181,7 @@ struct CandidatePage {
             })
         }
 
-        let sql = req.db as! any SQLDatabase
+        let sql = req.readDB
         let assignments = try await CandidatePageReads.assignments(candidateID: id, on: sql)
         let periods = try await CandidatePageReads.hybridPeriods(candidateID: id, on: sql)
 

@@ -151,7 +151,7 @@ struct PathwayPage {
         let now = req.now
         let db = req.db
         let pathwayID = opened.id
-        let sql = db as! any SQLDatabase
+        let sql = req.readDB
         let rows = try await PathwayCriteriaStore.load(pathwayID: pathwayID, on: db)
         let evidenceTypes = try await PathwayPageReads.evidenceTypes(pathwayID: pathwayID, on: sql)
         let facts = try await PathwayPageReads.facts(pathwayID: pathwayID, counselorID: pathway.$counselor.id, cursor: timelineCursor, now: now, on: sql)

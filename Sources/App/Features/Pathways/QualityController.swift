@@ -16,8 +16,8 @@ struct QualityController {
         var overdue: Int
     }
 
-    static func tallies(officeID: UUID, from: Date, to: Date, now: Date, on db: any Database) async throws -> [Tally] {
-        try await (db as! any SQLDatabase).raw(talliesQuery(officeID: officeID, from: from, to: to, now: now)).all(decoding: Tally.self)
+    static func tallies(officeID: UUID, from: Date, to: Date, now: Date, on sql: any SQLDatabase) async throws -> [Tally] {
+        try await sql.raw(talliesQuery(officeID: officeID, from: from, to: to, now: now)).all(decoding: Tally.self)
     }
 
     /// Every obligation whose deadline fell in the period and has passed: each placement, each
@@ -82,7 +82,7 @@ struct QualityController {
         if to == nil { errors.add("til", req.t("pathway.error.date_invalid")) }
         if let f = from, let t = to, f >= t { errors.add("til", req.t("quality.error.period")) }
         if !errors.isEmpty { from = nil; to = nil }
-        let tallies = try await (from != nil && to != nil) ? Self.tallies(officeID: officeID, from: from!, to: to!, now: now, on: req.db) : []
+        let tallies = try await (from != nil && to != nil) ? Self.tallies(officeID: officeID, from: from!, to: to!, now: now, on: req.readDB) : []
 
         let counselorIDs = Array(Set(tallies.map(\.counselor_id)))
         let users = try await User.query(on: req.db).filter(\.$id ~~ counselorIDs).all()

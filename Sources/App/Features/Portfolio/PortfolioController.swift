@@ -196,7 +196,7 @@ struct PortfolioController {
     }
 
     func build(_ req: Request, query: PortfolioQuery, columns: [Column], heading: String, ownerName: String?, basePath: String, notice: String?) async throws -> PortfolioView {
-        let (counts, rows) = try await query.load(on: req.db)
+        let (counts, rows) = try await query.load(on: req.readDB)
         let total = counts[query.filter] ?? 0
         let pageCount = max(1, (total + PortfolioQuery.pageSize - 1) / PortfolioQuery.pageSize)
 

@@ -162,8 +162,7 @@ struct PortfolioQuery: Sendable {
     /// table expression, SQLite first copied the 100 candidates with all their columns into a table of
     /// its own, and the statement took a fifth longer (1.12 against 0.90 ms with its output, in the
     /// sqlite3 shell on the county file).
-    func load(on db: any Database) async throws -> (counts: [PortfolioFilter: Int], rows: [Row]) {
-        let sql = db as! any SQLDatabase
+    func load(on sql: any SQLDatabase) async throws -> (counts: [PortfolioFilter: Int], rows: [Row]) {
         let offset = (max(page, 1) - 1) * Self.pageSize
         // `COUNT(*) FILTER (WHERE …)` rather than `COALESCE(SUM(CASE WHEN … THEN 1 ELSE 0 END), 0)`:
         // the same counts (0 over no rows) in a shorter statement. SQLite runs the sixteen counts alone

@@ -1,0 +1,335 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import SQLKit
+import SQLiteKit
+import Vapor
+import VaporCSQLite
+
+/// Reads on SQLite outside any transaction, on connections of our own that keep their prepared
+/// statements.
+///
+/// SQLiteNIO prepares every statement anew, runs it on its thread pool and hands each row back to
+/// the event loop as a task of its own; SQLiteKit then converts every value through a dynamic
+/// cast. For a page's reads that was a quarter of the portfolio's CPU. Here a statement is prepared
+/// once per connection and kept, it runs on the thread that asks (a read of a few pages from the
+/// page cache is work like any other the request does) and its rows come back together.
+///
+/// The connections are the same SQLite library as the driver's (`VaporCSQLite`), so file locks
+/// are shared as SQLite requires; the database is in WAL mode, so a read never waits for a writer
+/// and sees what was committed when it began. `query_only` makes a write through them fail.
+/// Writes and reads inside a write transaction stay on the driver (`Application.write`).
+final class SQLiteReader: Sendable {
+    let path: String
+    /// Connections not in use. A read takes one or opens a new one, and gives it back after.
+    private let idle = NIOLockedValueBox<[ReadConnection]>([])
+    /// Connections kept when idle; reads run on the caller's thread, so about as many as there are cores.
+    let keep: Int
+
+    var idleCount: Int { idle.withLockedValue { $0.count } }
+
+    init(path: String, keep: Int = max(2, System.coreCount)) {
+        self.path = path
+        self.keep = keep
+    }
+
+    /// Runs one statement and returns its rows.
+    func query(_ sql: String, _ binds: [SQLiteData]) throws -> [ReadRow] {
+        let connection = try idle.withLockedValue { $0.popLast() } ?? ReadConnection(path: path)
+        defer {
+            let closing = idle.withLockedValue { idle -> ReadConnection? in
+                guard idle.count < keep else { return connection }
+                idle.append(connection)
+                return nil
+            }
+            closing?.close()
+        }
+        return try connection.query(sql, binds)
+    }
+
+    /// Closes the idle connections (at shutdown; a read still running closes its own after).
+    func close() {
+        for connection in idle.withLockedValue({ idle in defer { idle = [] }; return idle }) { connection.close() }
+    }
+}
+
+/// One SQLite connection with its prepared statements. Used by one thread at a time (`SQLiteReader`
+/// hands it out under a lock), so it needs no lock of its own.
+final class ReadConnection: @unchecked Sendable {
+    private var handle: OpaquePointer?
+    private var statements: [String: OpaquePointer] = [:]
+    /// Statements kept per connection. The app's reads are a few dozen texts; one with a list of
+    /// values (`IN (…)`) has a text per length, so the cache is emptied when it is full.
+    static let statementLimit = 200
+
+    init(path: String) throws {
+        var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
+        let opened = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
+        guard opened == SQLITE_OK, let handle else {
+            let message = handle.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "kode \(opened)"
+            sqlite_nio_sqlite3_close(handle)
+            throw SQLiteReadError(message: "Kunne ikke åpne \(path) for lesing: \(message)")
+        }
+        self.handle = handle
+        // A reader only waits on a lock while a checkpoint restarts the WAL; 5 s as the driver's connections allow.
+        sqlite_nio_sqlite3_busy_timeout(handle, 5_000)
+        do {
+            try execute("PRAGMA query_only=1")
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    deinit { close() }
+
+    func close() {
+        for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+        statements = [:]
+        if let handle { sqlite_nio_sqlite3_close(handle) }
+        handle = nil
+    }
+
+    private func execute(_ sql: String) throws {
+        let result = sqlite_nio_sqlite3_exec(handle, sql, nil, nil, nil)
+        guard result == SQLITE_OK else { throw error(result) }
+    }
+
+    private func error(_ code: Int32) -> SQLiteReadError {
+        let message = sqlite_nio_sqlite3_errmsg(handle).map { String(cString: $0) } ?? "kode \(code)"
+        return SQLiteReadError(message: message, code: code)
+    }
+
+    /// The statement for `sql`, prepared on first use.
+    private func statement(_ sql: String) throws -> OpaquePointer {
+        if let statement = statements[sql] { return statement }
+        if statements.count >= Self.statementLimit {
+            for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+            statements = [:]
+        }
+        var statement: OpaquePointer?
+        let result = sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard result == SQLITE_OK, let statement else { throw error(result) }
+        statements[sql] = statement
+        return statement
+    }
+
+    func query(_ sql: String, _ binds: [SQLiteData]) throws -> [ReadRow] {
+        guard handle != nil else { throw SQLiteReadError(message: "Lesetilkoblingen er lukket.") }
+        let statement = try statement(sql)
+        // Reset ends the read: a statement left open would hold its snapshot and keep the WAL from
+        // being checkpointed past it.
+        var failed = false
+        defer {
+            if failed {
+                // The cached statement may be what failed; it is prepared anew next time.
+                statements[sql] = nil
+                sqlite_nio_sqlite3_finalize(statement)
+            } else {
+                sqlite_nio_sqlite3_reset(statement)
+                sqlite_nio_sqlite3_clear_bindings(statement)
+            }
+        }
+        for (index, bind) in binds.enumerated() {
+            let position = Int32(index + 1)
+            let result: Int32 = switch bind {
+            case let .text(text):
+                sqlite_nio_sqlite3_bind_text64(statement, position, text, UInt64(text.utf8.count), readerTransient, UInt8(SQLITE_UTF8))
+            case let .integer(value):
+                sqlite_nio_sqlite3_bind_int64(statement, position, Int64(value))
+            case let .float(value):
+                sqlite_nio_sqlite3_bind_double(statement, position, value)
+            case .null:
+                sqlite_nio_sqlite3_bind_null(statement, position)
+            case let .blob(buffer):
+                buffer.withUnsafeReadableBytes {
+                    sqlite_nio_sqlite3_bind_blob64(statement, position, $0.baseAddress, UInt64($0.count), readerTransient)
+                }
+            }
+            guard result == SQLITE_OK else {
+                failed = true
+                throw error(result)
+            }
+        }
+        let count = sqlite_nio_sqlite3_column_count(statement)
+        var rows: [ReadRow] = []
+        var columns: ReadColumns?
+        while true {
+            let result = sqlite_nio_sqlite3_step(statement)
+            if result == SQLITE_DONE { break }
+            guard result == SQLITE_ROW else {
+                failed = true
+                throw error(result)
+            }
+            if columns == nil {
+                columns = ReadColumns(names: (0 ..< count).map { column in
+                    sqlite_nio_sqlite3_column_name(statement, column).map { String(cString: $0) } ?? ""
+                })
+            }
+            var values: [SQLiteData] = []
+            values.reserveCapacity(Int(count))
+            for column in 0 ..< count { values.append(Self.value(statement, column)) }
+            rows.append(ReadRow(columns: columns!, values: values))
+        }
+        return rows
+    }
+
+    private static func value(_ statement: OpaquePointer, _ column: Int32) -> SQLiteData {
+        switch sqlite_nio_sqlite3_column_type(statement, column) {
+        case SQLITE_INTEGER:
+            return .integer(.init(sqlite_nio_sqlite3_column_int64(statement, column)))
+        case SQLITE_FLOAT:
+            return .float(sqlite_nio_sqlite3_column_double(statement, column))
+        case SQLITE_TEXT:
+            guard let text = sqlite_nio_sqlite3_column_text(statement, column) else { return .null }
+            let length = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+            return .text(String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self))
+        case SQLITE_BLOB:
+            let length = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+            var buffer = ByteBufferAllocator().buffer(capacity: length)
+            if let bytes = sqlite_nio_sqlite3_column_blob(statement, column) {
+                buffer.writeBytes(UnsafeRawBufferPointer(start: bytes, count: length))
+            }
+            return .blob(buffer)
+        default:
+            return .null
+        }
+    }
+}
+
+/// SQLite copies text and blobs bound with this destructor (`SQLITE_TRANSIENT`).
+private let readerTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+struct SQLiteReadError: Error, CustomStringConvertible {
+    var message: String
+    var code: Int32 = SQLITE_ERROR
+    var description: String { "SQLite (lesing): \(message)" }
+}
+
+/// The column names of one result, shared by its rows.
+final class ReadColumns: Sendable {
+    let names: [String]
+    init(names: [String]) { self.names = names }
+
+    func index(of column: String) -> Int? {
+        // A row has tens of columns at most; comparing short names is cheaper than hashing them.
+        names.firstIndex(of: column)
+    }
+}
+
+/// One row, its values by position. Decodes as SQLiteKit does (`SQLiteDataDecoder`), with the
+/// common types converted directly instead of through a dynamic cast.
+struct ReadRow: SQLRow {
+    let columns: ReadColumns
+    let values: [SQLiteData]
+
+    var allColumns: [String] { columns.names }
+
+    func contains(column: String) -> Bool { columns.index(of: column) != nil }
+
+    func decodeNil(column: String) throws -> Bool {
+        guard let index = columns.index(of: column) else { return true }
+        return values[index] == .null
+    }
+
+    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
+        guard let index = columns.index(of: column) else { throw MissingReadColumn(column: column) }
+        let value = values[index]
+        let direct: D? = if D.self == String.self {
+            String(sqliteData: value) as! D?
+        } else if D.self == Int.self {
+            Int(sqliteData: value) as! D?
+        } else if D.self == Bool.self {
+            Bool(sqliteData: value) as! D?
+        } else if D.self == Double.self {
+            Double(sqliteData: value) as! D?
+        } else if D.self == Date.self {
+            Date(sqliteData: value) as! D?
+        } else {
+            try SQLiteDataDecoder().decode(D.self, from: value)
+        }
+        guard let direct else {
+            throw DecodingError.typeMismatch(D.self, .init(codingPath: [], debugDescription: "Could not convert SQLite data to \(D.self): \(value)."))
+        }
+        return direct
+    }
+}
+
+struct MissingReadColumn: Error, CustomStringConvertible {
+    var column: String
+    var description: String { "Kolonnen \(column) finnes ikke i svaret." }
+}
+
+/// `SQLiteReader` as an `SQLDatabase`, so SQLKit's queries run on it unchanged.
+struct SQLiteReadDatabase: SQLDatabase {
+    let reader: SQLiteReader
+    let logger: Logger
+    let eventLoop: any EventLoop
+
+    var dialect: any SQLDialect { SQLiteDialect() }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+        eventLoop.makeCompletedFuture { try run(query, onRow) }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+        try run(query, onRow)
+    }
+
+    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await closure(self)
+    }
+
+    private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> ()) throws {
+        let (sql, binds) = serialize(query)
+        if let level = queryLogLevel { logger.log(level: level, "\(sql) \(binds)") }
+        let values = try binds.map(Self.data)
+        for row in try reader.query(sql, values) { onRow(row) }
+    }
+
+    /// A bind as SQLiteKit's encoder would send it; the common types without its dynamic cast.
+    static func data(_ bind: any Encodable & Sendable) throws -> SQLiteData {
+        switch bind {
+        case let text as String: .text(text)
+        case let id as UUID: .text(id.text)
+        case let number as Int: .integer(number)
+        case let flag as Bool: .integer(flag ? 1 : 0)
+        case let date as Date: .float(date.timeIntervalSince1970)
+        default: try SQLiteDataEncoder().encode(bind)
+        }
+    }
+}
+
+extension Application {
+    private struct SQLiteReaderKey: StorageKey { typealias Value = SQLiteReader }
+
+    /// The reader of an SQLite deployment (`nil` on PostgreSQL).
+    var sqliteReader: SQLiteReader? {
+        storage[SQLiteReaderKey.self]
+    }
+
+    /// `Request.readDB` outside a request (the benchmark's probe, tests).
+    var readDB: any SQLDatabase {
+        if let sqliteReader {
+            return SQLiteReadDatabase(reader: sqliteReader, logger: logger, eventLoop: eventLoopGroup.any())
+        }
+        return db as! any SQLDatabase
+    }
+
+    func useSQLiteReader(path: String) async {
+        await storage.setWithAsyncShutdown(SQLiteReaderKey.self, to: SQLiteReader(path: path)) { $0.close() }
+    }
+}
+
+extension Request {
+    /// Where a page's reads run: on SQLite the reader's connections (prepared statements kept), on
+    /// PostgreSQL the request's database. Only for reads outside a write transaction: a read inside
+    /// one goes to the transaction's database, or it would not see the transaction's own changes.
+    var readDB: any SQLDatabase {
+        if let reader = application.sqliteReader {
+            return SQLiteReadDatabase(reader: reader, logger: logger, eventLoop: eventLoop)
+        }
+        return db as! any SQLDatabase
+    }
+}

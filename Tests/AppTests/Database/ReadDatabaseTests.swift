@@ -1,0 +1,106 @@
+@testable import App
+import Foundation
+import SQLKit
+import SQLiteKit
+import Testing
+
+/// `readDB`: on SQLite our own connections with kept statements (`SQLiteReader`), on PostgreSQL
+/// the request's database. Either way a read must give what the driver gives.
+@Suite("Reads outside transactions (readDB)")
+struct ReadDatabaseTests {
+    /// Every kind of value a page reads, bound and selected, decodes as through the driver.
+    @Test func valuesDecodeAsThroughTheDriver() async throws {
+        try await withTestApp(demo: false) { t in
+            let id = UUID()
+            let date = Date(timeIntervalSince1970: 1_764_300_000.25)
+            let query: SQLQueryString = """
+                SELECT \(bind: "Åse «økt» 1") AS s, \(bind: 42) AS i, \(bind: 1.5) AS f, NULL AS n, \(bind: true) AS yes,
+                \(bind: false) AS no, \(bind: date) AS d, \(bind: id) AS u, \(bind: Optional<String>.none) AS none
+                """
+            let driver = try #require(try await t.sql.raw(query).first())
+            let read = try #require(try await t.app.readDB.raw(query).first())
+            for row in [driver, read] {
+                #expect(try row.decode(column: "s", as: String.self) == "Åse «økt» 1")
+                #expect(try row.decode(column: "i", as: Int.self) == 42)
+                #expect(try row.decode(column: "f", as: Double.self) == 1.5)
+                #expect(try row.decodeNil(column: "n"))
+                #expect(try row.decode(column: "n", as: String?.self) == nil)
+                #expect(try row.decode(column: "yes", as: Bool.self))
+                #expect(try !row.decode(column: "no", as: Bool.self))
+                #expect(try row.decode(column: "d", as: Date.self) == date)
+                #expect(try row.uuid("u") == id)
+                #expect(try row.decodeNil(column: "none"))
+                #expect(try row.optional("i", as: Int.self) == 42)
+                #expect(!row.contains(column: "missing"))
+                #expect(throws: (any Error).self) { try row.decode(column: "missing", as: String.self) }
+                #expect(throws: (any Error).self) { try row.decode(column: "s", as: Int.self) }
+            }
+            #expect(read.allColumns == driver.allColumns)
+        }
+    }
+
+    /// A read sees what was committed before it, also when its statement is already prepared.
+    @Test func seesWhatWasCommittedBeforeIt() async throws {
+        try await withTestApp { t in
+            let office = try await t.office("9901")
+            let read: SQLQueryString = "SELECT name FROM offices WHERE id = \(bind: try office.requireID())"
+            #expect(try await t.app.readDB.raw(read).first()?.decode(column: "name", as: String.self) == office.name)
+            try await t.sql.raw("UPDATE offices SET name = \(bind: "Nytt navn") WHERE id = \(bind: try office.requireID())").run()
+            #expect(try await t.app.readDB.raw(read).first()?.decode(column: "name", as: String.self) == "Nytt navn")
+            let none: SQLQueryString = "SELECT name FROM offices WHERE id = \(bind: UUID())"
+            #expect(try await t.app.readDB.raw(none).all().isEmpty)
+        }
+    }
+
+    /// Many reads at once each get their own rows, and no more connections stay open than kept.
+    @Test func concurrentReadsGetTheirOwnRows() async throws {
+        try await withTestApp { t in
+            let offices = try await t.sql.raw("SELECT id, enhet_number FROM offices").all()
+            let expected = try Dictionary(uniqueKeysWithValues: offices.map { (try $0.uuid("id"), try $0.decode(column: "enhet_number", as: String.self)) })
+            #expect(expected.count >= 2)
+            let db = t.app.readDB
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for round in 0 ..< 64 {
+                    let (id, enhet) = Array(expected)[round % expected.count]
+                    group.addTask {
+                        let row = try await db.raw("SELECT enhet_number FROM offices WHERE id = \(bind: id)").first()
+                        #expect(try row?.decode(column: "enhet_number", as: String.self) == enhet)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            if let reader = t.app.sqliteReader { #expect(reader.idleCount <= reader.keep) }
+        }
+    }
+
+    /// SQLite: the reader cannot write, a failed statement leaves its connection usable, and a
+    /// finished read holds no snapshot (the WAL can be checkpointed to its end right after).
+    @Test func sqliteReaderOnlyReadsAndLetsGo() async throws {
+        try await withTestApp { t in
+            guard let reader = t.app.sqliteReader else {
+                #expect(t.dialect == .postgres)
+                return
+            }
+            let office = try await t.office("9901")
+            await #expect(throws: (any Error).self) {
+                try await t.app.readDB.raw("UPDATE offices SET name = \(bind: "Skrevet av leseren")").run()
+            }
+            #expect(try await t.office("9901").name == office.name)
+            await #expect(throws: (any Error).self) { try await t.app.readDB.raw("SELECT * FROM ingen_tabell").run() }
+            #expect(try await t.app.readDB.raw("SELECT COUNT(*) AS n FROM offices").first()?.decode(column: "n", as: Int.self) ?? 0 > 0)
+
+            // More distinct statements than a connection keeps: the cache is emptied, reads go on.
+            for value in 0 ... ReadConnection.statementLimit + 5 {
+                let text = "SELECT \(value) AS v"
+                let row = try await t.app.readDB.raw(SQLQueryString(text)).first()
+                #expect(try row?.decode(column: "v", as: Int.self) == value)
+            }
+
+            _ = try await t.app.readDB.raw("SELECT name FROM offices").all()
+            try await t.sql.raw("UPDATE offices SET name = name").run()
+            let checkpoint = try #require(try await t.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").first())
+            #expect(try checkpoint.decode(column: "busy", as: Int.self) == 0)
+            #expect(reader.idleCount >= 1)
+        }
+    }
+}
