@@ -32,8 +32,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .target(name: "CSQLiteOptions"),
             ]
         ),
+        // Connection settings of the driver's SQLite that Swift cannot set itself (`SQLiteReader`).
+        .target(name: "CSQLiteOptions"),
         .executableTarget(
             name: "samskap",
             dependencies: [.target(name: "App")]

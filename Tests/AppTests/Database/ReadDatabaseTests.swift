@@ -103,4 +103,33 @@ struct ReadDatabaseTests {
             #expect(reader.idleCount >= 1)
         }
     }
+
+    /// SQLite: a kept statement is not compiled again when other values are bound to it. The
+    /// portfolio's statement (counts of every filter, each with its own binds) was, on every read,
+    /// until the reader's connections kept their plans (`samskap_sqlite_enable_qpsg`).
+    @Test func keptStatementsAreNotCompiledAgain() async throws {
+        try await withTestApp { t in
+            let veileder1 = try await t.user("veileder1")
+            var query = PortfolioQuery(counselorID: veileder1.id!, officeID: veileder1.$office.id!, now: t.clock.now())
+            var totals: [Int] = []
+            for hours in 0 ..< 6 {
+                query.now = t.clock.now().addingTimeInterval(Double(hours) * 86_400 * 40)
+                let driver = try await query.load(on: t.sql)
+                let read = try await query.load(on: t.app.readDB)
+                #expect(read.counts == driver.counts)
+                #expect(read.rows.map(\.id) == driver.rows.map(\.id))
+                totals.append(read.counts[.all] ?? 0)
+            }
+            #expect(totals.allSatisfy { $0 > 0 })
+            guard let reader = t.app.sqliteReader else {
+                #expect(t.dialect == .postgres)
+                return
+            }
+            let (stable, reprepares) = reader.withIdleConnections { connections in
+                (connections.allSatisfy(\.planIsStable), connections.reduce(0) { $0 + $1.reprepares })
+            }
+            #expect(stable)
+            #expect(reprepares == 0)
+        }
+    }
 }
