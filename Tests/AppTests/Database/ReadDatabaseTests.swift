@@ -101,6 +101,13 @@ struct ReadDatabaseTests {
             let checkpoint = try #require(try await t.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").first())
             #expect(try checkpoint.decode(column: "busy", as: Int.self) == 0)
             #expect(reader.idleCount >= 1)
+
+            // At shutdown the idle connections close, and a read that ends afterwards closes its own.
+            reader.close()
+            #expect(reader.idleCount == 0)
+            let late = try await t.app.readDB.raw("SELECT COUNT(*) AS n FROM offices").first()
+            #expect(try late?.decode(column: "n", as: Int.self) ?? 0 > 0)
+            #expect(reader.idleCount == 0)
         }
     }
 
