@@ -36,8 +36,9 @@ final class SQLiteReader: Sendable {
         idle.withLockedValue { body($0) }
     }
 
+    /// `path` is resolved against the working directory now, as the driver resolves it when it opens.
     init(path: String, keep: Int = max(2, System.coreCount)) {
-        self.path = path
+        self.path = URL(fileURLWithPath: path).path
         self.keep = keep
     }
 
@@ -104,6 +105,12 @@ final class ReadConnection: @unchecked Sendable {
     var reprepares: Int {
         statements.values.reduce(0) { $0 + Int(sqlite_nio_sqlite3_stmt_status($1, SQLITE_STMTSTATUS_REPREPARE, 0)) }
     }
+
+    var statementCount: Int { statements.count }
+
+    /// Whether a kept statement was left part-way (not run to its end or reset): it would hold its
+    /// read snapshot and keep the WAL from being checkpointed past it (tests).
+    var hasStatementRunning: Bool { statements.values.contains { sqlite_nio_sqlite3_stmt_busy($0) != 0 } }
 
     var planIsStable: Bool { handle.map { samskap_sqlite_qpsg_enabled(UnsafeMutableRawPointer($0)) == 1 } ?? false }
 
@@ -192,20 +199,28 @@ final class ReadConnection: @unchecked Sendable {
             }
             var values: [SQLiteData] = []
             values.reserveCapacity(Int(count))
-            for column in 0 ..< count { values.append(Self.value(statement, column)) }
+            for column in 0 ..< count {
+                do {
+                    values.append(try value(statement, column))
+                } catch {
+                    failed = true
+                    throw error
+                }
+            }
             rows.append(ReadRow(columns: columns!, values: values))
         }
         return rows
     }
 
-    private static func value(_ statement: OpaquePointer, _ column: Int32) -> SQLiteData {
+    private func value(_ statement: OpaquePointer, _ column: Int32) throws -> SQLiteData {
         switch sqlite_nio_sqlite3_column_type(statement, column) {
         case SQLITE_INTEGER:
             return .integer(.init(sqlite_nio_sqlite3_column_int64(statement, column)))
         case SQLITE_FLOAT:
             return .float(sqlite_nio_sqlite3_column_double(statement, column))
         case SQLITE_TEXT:
-            guard let text = sqlite_nio_sqlite3_column_text(statement, column) else { return .null }
+            // NULL text for a TEXT value means SQLite ran out of memory; the driver throws too.
+            guard let text = sqlite_nio_sqlite3_column_text(statement, column) else { throw error(SQLITE_NOMEM) }
             let length = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
             return .text(String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self))
         case SQLITE_BLOB:
@@ -342,6 +357,8 @@ extension Application {
     }
 
     func useSQLiteReader(path: String) async {
+        // An in-memory database is the driver's connection's own; another connection would see an empty one.
+        guard path != ":memory:" else { return }
         await storage.setWithAsyncShutdown(SQLiteReaderKey.self, to: SQLiteReader(path: path)) { $0.close() }
     }
 }
