@@ -320,7 +320,7 @@ final class BenchRunner {
         env.merge(environmentBase.merging(["SAMSKAP_DATABASE_URL": url]) { $1 }) { $1 }
         process.environment = env
         process.currentDirectoryURL = URL(fileURLWithPath: repository)
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = handle
         process.standardError = handle

@@ -34,8 +34,8 @@ enum Shell {
         let temp = FileManager.default.temporaryDirectory
         let outURL = temp.appendingPathComponent("samskap-bench-\(UUID().uuidString).out")
         let errURL = temp.appendingPathComponent("samskap-bench-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: outURL)
             try? FileManager.default.removeItem(at: errURL)

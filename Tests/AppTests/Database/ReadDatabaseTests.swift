@@ -1,4 +1,5 @@
 @testable import App
+import Fluent
 import Foundation
 import SQLKit
 import SQLiteKit
@@ -139,6 +140,83 @@ struct ReadDatabaseTests {
             }
             #expect(stable)
             #expect(reprepares == 0)
+        }
+    }
+
+    /// A model read by `findModel` is the one Fluent's `find` gives, field for field, and is
+    /// stored: changed and saved, it is updated, not inserted again.
+    @Test func findModelIsFluentsFind() async throws {
+        try await withTestApp { t in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            let pathway = try #require(try await Pathway.query(on: t.db).filter(\.$outcome != nil).first())
+            let read = try #require(try await t.app.readDB.findModel(Pathway.self, id: pathway.requireID()))
+            #expect(try encoder.encode(read) == encoder.encode(pathway))
+            let candidate = try #require(try await Candidate.query(on: t.db).filter(\.$norwegianLevel != nil).first())
+            let readCandidate = try #require(try await t.app.readDB.findModel(Candidate.self, id: candidate.requireID()))
+            #expect(try encoder.encode(readCandidate) == encoder.encode(candidate))
+            #expect(try await t.app.readDB.findModel(Candidate.self, id: UUID()) == nil)
+
+            let before = try await Candidate.query(on: t.db).count()
+            readCandidate.wishes = "Lagerarbeid på dagtid"
+            try await readCandidate.save(on: t.db)
+            #expect(try await Candidate.query(on: t.db).count() == before)
+            #expect(try await Candidate.find(candidate.requireID(), on: t.db)?.wishes == "Lagerarbeid på dagtid")
+        }
+    }
+
+    /// Opening a candidate reads the user's grants on `readDB`: an expired grant counts for
+    /// nothing, and a full grant wins over a read-only one.
+    @Test func strongestGrantThatHolds() async throws {
+        try await withTestApp { t in
+            let owner = t.browser()
+            try await owner.login("veileder1")
+            let id = try await CandidateFixture.register(owner, CandidateFixture.fields(fnr: CandidateFixture.fnr()))
+            let veileder2 = try await t.user("veileder2")
+            func grant(readOnly: Bool, expiresIn seconds: TimeInterval) async throws {
+                let grant = CandidateAccessGrant()
+                grant.$candidate.id = id
+                grant.$user.id = try veileder2.requireID()
+                grant.reason = "Vikar for Vera"
+                grant.grantedAt = t.clock.now().addingTimeInterval(-3_600)
+                grant.expiresAt = t.clock.now().addingTimeInterval(seconds)
+                grant.readOnly = readOnly
+                try await grant.create(on: t.db)
+            }
+            try await grant(readOnly: false, expiresIn: -1)
+            try await grant(readOnly: true, expiresIn: 3_600)
+            let colleague = t.browser()
+            try await colleague.login("veileder2")
+            let edit = CandidateFixture.fields(fnr: "", first: "Endret")
+            #expect(try await colleague.get("/kandidater/\(id)").status == .ok)
+            #expect(try await colleague.post("/kandidater/\(id)/rediger", edit).status == .forbidden)
+            #expect(try await Candidate.find(id, on: t.db)?.firstName == "Kari")
+
+            try await grant(readOnly: false, expiresIn: 3_600)
+            let changed = try await colleague.post("/kandidater/\(id)/rediger", edit)
+            #expect(changed.status == .seeOther, "edit answered \(changed.status.code): \(changed.text.prefix(300))")
+            #expect(try await Candidate.find(id, on: t.db)?.firstName == "Endret")
+        }
+    }
+
+    /// A row finds its columns by name in any order: the reader guesses the next column from the
+    /// last one found, and a wrong guess must not give another column's value.
+    @Test func columnsFoundInAnyOrder() async throws {
+        try await withTestApp(demo: false) { t in
+            let rows = try await t.app.readDB.raw("SELECT 1 AS a, 2 AS b, 3 AS c UNION ALL SELECT 10, 20, 30 ORDER BY a").all()
+            #expect(rows.count == 2)
+            let names = ["a", "b", "c"]
+            for order in [names, names.reversed(), ["b", "a", "c", "c", "a"]] {
+                for column in order {
+                    // Rows of one result share their names; decode them interleaved.
+                    for (row, factor) in zip(rows, [1, 10]) {
+                        let expected = (names.firstIndex(of: column)! + 1) * factor
+                        #expect(try row.decode(column: column, as: Int.self) == expected)
+                    }
+                }
+            }
+            #expect(!rows[0].contains(column: "d"))
+            #expect(try rows[1].decode(column: "a", as: Int.self) == 10)
         }
     }
 }

@@ -1,4 +1,6 @@
+import Atomics
 import CSQLiteOptions
+import FluentSQL
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -22,18 +24,22 @@ import VaporCSQLite
 /// Writes and reads inside a write transaction stay on the driver (`Application.write`).
 final class SQLiteReader: Sendable {
     let path: String
-    /// Connections not in use. A read takes one or opens a new one, and gives it back after.
-    private let idle = NIOLockedValueBox<[ReadConnection]>([])
-    /// Set at shutdown: a read that ends after it closes its connection instead of giving it back.
-    private let closed = NIOLockedValueBox(false)
+    /// Connections not in use, and whether the reader was closed (at shutdown: a read that ends
+    /// after closes its connection instead of giving it back). One lock for both.
+    private let state = NIOLockedValueBox(State())
     /// Connections kept when idle; reads run on the caller's thread, so about as many as there are cores.
     let keep: Int
 
-    var idleCount: Int { idle.withLockedValue { $0.count } }
+    private struct State {
+        var idle: [ReadConnection] = []
+        var closed = false
+    }
+
+    var idleCount: Int { state.withLockedValue { $0.idle.count } }
 
     /// The idle connections, for tests to look into.
     func withIdleConnections<T>(_ body: ([ReadConnection]) -> T) -> T {
-        idle.withLockedValue { body($0) }
+        state.withLockedValue { body($0.idle) }
     }
 
     /// `path` is resolved against the working directory now, as the driver resolves it when it opens.
@@ -44,11 +50,11 @@ final class SQLiteReader: Sendable {
 
     /// Runs one statement and returns its rows.
     func query(_ sql: String, _ binds: [SQLiteData]) throws -> [ReadRow] {
-        let connection = try idle.withLockedValue { $0.popLast() } ?? ReadConnection(path: path)
+        let connection = try state.withLockedValue { $0.idle.popLast() } ?? ReadConnection(path: path)
         defer {
-            let closing = idle.withLockedValue { idle -> ReadConnection? in
-                guard idle.count < keep, !closed.withLockedValue({ $0 }) else { return connection }
-                idle.append(connection)
+            let closing = state.withLockedValue { state -> ReadConnection? in
+                guard state.idle.count < keep, !state.closed else { return connection }
+                state.idle.append(connection)
                 return nil
             }
             closing?.close()
@@ -58,8 +64,11 @@ final class SQLiteReader: Sendable {
 
     /// Closes the idle connections (at shutdown; a read still running closes its own after).
     func close() {
-        closed.withLockedValue { $0 = true }
-        for connection in idle.withLockedValue({ idle in defer { idle = [] }; return idle }) { connection.close() }
+        let idle = state.withLockedValue { state in
+            defer { state.idle = []; state.closed = true }
+            return state.idle
+        }
+        for connection in idle { connection.close() }
     }
 }
 
@@ -115,10 +124,15 @@ final class ReadConnection: @unchecked Sendable {
     var planIsStable: Bool { handle.map { samskap_sqlite_qpsg_enabled(UnsafeMutableRawPointer($0)) == 1 } ?? false }
 
     func close() {
-        for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
-        statements = [:]
+        finalizeStatements()
         if let handle { sqlite_nio_sqlite3_close(handle) }
         handle = nil
+    }
+
+    /// Finalizes every kept statement and empties the cache.
+    private func finalizeStatements() {
+        for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+        statements = [:]
     }
 
     private func execute(_ sql: String) throws {
@@ -134,10 +148,7 @@ final class ReadConnection: @unchecked Sendable {
     /// The statement for `sql`, prepared on first use.
     private func statement(_ sql: String) throws -> OpaquePointer {
         if let statement = statements[sql] { return statement }
-        if statements.count >= Self.statementLimit {
-            for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
-            statements = [:]
-        }
+        if statements.count >= Self.statementLimit { finalizeStatements() }
         var statement: OpaquePointer?
         let result = sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard result == SQLITE_OK, let statement else { throw error(result) }
@@ -248,17 +259,31 @@ struct SQLiteReadError: Error, CustomStringConvertible {
 /// The column names of one result, shared by its rows.
 final class ReadColumns: Sendable {
     let names: [String]
+    /// Where the next lookup is likely to be: rows are mostly decoded column after column, in the
+    /// order they were selected, so one comparison usually finds the column. Only a guess; a
+    /// wrong one (another row decoded in between, on another thread) falls back to the search.
+    private let next = ManagedAtomic<Int>(0)
+
     init(names: [String]) { self.names = names }
 
     func index(of column: String) -> Int? {
+        let guess = next.load(ordering: .relaxed)
+        if guess < names.count, names[guess] == column {
+            next.store(guess + 1, ordering: .relaxed)
+            return guess
+        }
         // A row has tens of columns at most; comparing short names is cheaper than hashing them.
-        names.firstIndex(of: column)
+        guard let index = names.firstIndex(of: column) else { return nil }
+        next.store(index + 1, ordering: .relaxed)
+        return index
     }
 }
 
 /// One row, its values by position. Decodes as SQLiteKit does (`SQLiteDataDecoder`), with the
 /// common types converted directly instead of through a dynamic cast.
 struct ReadRow: SQLRow {
+    /// One decoder for every row: each one made holds a JSON decoder of its own.
+    private static let decoder = SQLiteDataDecoder()
     let columns: ReadColumns
     let values: [SQLiteData]
 
@@ -285,7 +310,7 @@ struct ReadRow: SQLRow {
         } else if D.self == Date.self {
             Date(sqliteData: value) as! D?
         } else {
-            try SQLiteDataDecoder().decode(D.self, from: value)
+            try Self.decoder.decode(D.self, from: value)
         }
         guard let direct else {
             throw DecodingError.typeMismatch(D.self, .init(codingPath: [], debugDescription: "Could not convert SQLite data to \(D.self): \(value)."))
@@ -327,6 +352,9 @@ struct SQLiteReadDatabase: SQLDatabase {
         for row in try reader.query(sql, values) { onRow(row) }
     }
 
+    /// One encoder for every bind: each one made holds a JSON encoder of its own.
+    private static let encoder = SQLiteDataEncoder()
+
     /// A bind as SQLiteKit's encoder would send it; the common types without its dynamic cast.
     static func data(_ bind: any Encodable & Sendable) throws -> SQLiteData {
         switch bind {
@@ -335,7 +363,7 @@ struct SQLiteReadDatabase: SQLDatabase {
         case let number as Int: .integer(number)
         case let flag as Bool: .integer(flag ? 1 : 0)
         case let date as Date: .float(date.timeIntervalSince1970)
-        default: try SQLiteDataEncoder().encode(bind)
+        default: try encoder.encode(bind)
         }
     }
 }
@@ -372,5 +400,14 @@ extension Request {
             return SQLiteReadDatabase(reader: reader, logger: logger, eventLoop: eventLoop)
         }
         return db as! any SQLDatabase
+    }
+}
+
+extension SQLDatabase {
+    /// A Fluent model by its id, read as one plain statement: on `Request.readDB` it keeps its
+    /// prepared statement and skips Fluent's query building. The model is complete (every column)
+    /// and marked as stored, so it can be changed and saved in a write as one from `find` can.
+    func findModel<M: Model>(_ type: M.Type, id: UUID) async throws -> M? where M.IDValue == UUID {
+        try await select().column("*").from(M.schema).where("id", .equal, id).limit(1).first(decodingFluent: M.self)
     }
 }

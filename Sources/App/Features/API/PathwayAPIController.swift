@@ -342,7 +342,7 @@ struct PathwayAPIController {
 
     func quality(req: Request) async throws -> QualityDTO {
         let opened = try await req.openPathway()
-        let rows = try await PathwayCriteriaStore.load(pathwayID: opened.id, on: req.db)
+        let rows = try await PathwayCriteriaStore.load(pathwayID: opened.id, on: req.readDB)
         let now = req.now
         let day: (Date?) -> String? = { $0.map { DisplayDate.dayInput(CriterionStatus.lastDay($0)) } }
         try await req.audit(.pathway(.pathwayRead, opened.pathway, detail: "API: kvalitet"))

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 /// Who may see and change a candidate. A pure rule; `Request.openCandidate` applies it.
@@ -54,16 +55,18 @@ extension Request {
 
     func openCandidate(id: UUID, needs: CandidateAccess.Level = .read) async throws -> OpenedCandidate {
         let principal = try requirePrincipal()
-        guard let candidate = try await Candidate.find(id, on: db) else { throw Abort(.notFound) }
-        let grant = try await CandidateAccessGrant.query(on: db)
-            .filter(\.$candidate.$id == id)
-            .filter(\.$user.$id == principal.userID)
-            .filter(\.$expiresAt > now)
-            .sort(\.$readOnly)
-            .first()
+        let sql = readDB
+        guard let candidate = try await sql.findModel(Candidate.self, id: id) else { throw Abort(.notFound) }
+        // The strongest grant that has not expired: full access before read-only.
+        let grantReadOnly = try await sql.select().column("read_only").from(CandidateAccessGrant.schema)
+            .where("candidate_id", .equal, id)
+            .where("user_id", .equal, principal.userID)
+            .where("expires_at", .greaterThan, now)
+            .orderBy("read_only").limit(1)
+            .first()?.decode(column: "read_only", as: Bool.self)
         let level = CandidateAccess.level(
             principal: principal, candidateOfficeID: candidate.$office.id, counselorID: candidate.$counselor.id,
-            grantReadOnly: grant?.readOnly
+            grantReadOnly: grantReadOnly
         )
         switch level {
         case .none:

@@ -91,8 +91,12 @@ enum PathwayCriteriaStore {
     }
 
     static func load(pathwayID: UUID, on db: any Database) async throws -> [String: Row] {
-        let sql = db as! any SQLDatabase
-        let rows = try await sql.select().column("*").from("pathway_criteria").where("pathway_id", .equal, pathwayID).all(decoding: Row.self)
+        try await load(pathwayID: pathwayID, on: db as! any SQLDatabase)
+    }
+
+    /// A pathway's stored criteria by criterion id. Pages pass `Request.readDB`.
+    static func load(pathwayID: UUID, on sql: any SQLDatabase) async throws -> [String: Row] {
+        let rows = try await sql.select().column("*").from("pathway_criteria").where("pathway_id", .equal, pathwayID).all().map(Row.init)
         return Dictionary(rows.map { ($0.criterion_id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 }

@@ -149,10 +149,9 @@ struct PathwayPage {
         let pathway = opened.pathway
         let model = opened.model
         let now = req.now
-        let db = req.db
         let pathwayID = opened.id
         let sql = req.readDB
-        let rows = try await PathwayCriteriaStore.load(pathwayID: pathwayID, on: db)
+        let rows = try await PathwayCriteriaStore.load(pathwayID: pathwayID, on: sql)
         let evidenceTypes = try await PathwayPageReads.evidenceTypes(pathwayID: pathwayID, on: sql)
         let facts = try await PathwayPageReads.facts(pathwayID: pathwayID, counselorID: pathway.$counselor.id, cursor: timelineCursor, now: now, on: sql)
         let pageSize = PathwayPageReads.timelinePageSize

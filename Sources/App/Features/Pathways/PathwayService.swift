@@ -23,7 +23,7 @@ extension Request {
     }
 
     func openPathway(id: UUID, needs: CandidateAccess.Level = .read) async throws -> OpenedPathway {
-        guard let pathway = try await Pathway.find(id, on: db) else { throw Abort(.notFound) }
+        guard let pathway = try await readDB.findModel(Pathway.self, id: id) else { throw Abort(.notFound) }
         let candidate = try await openCandidate(id: pathway.$candidate.id, needs: needs)
         guard let model = try await samskap.methodModels.model(id: pathway.$methodModel.id, on: db) else { throw Abort(.internalServerError) }
         return OpenedPathway(pathway: pathway, candidate: candidate, recordID: pathway.$methodModel.id, model: model)
