@@ -217,6 +217,19 @@ struct ReadDatabaseTests {
             }
             #expect(!rows[0].contains(column: "d"))
             #expect(try rows[1].decode(column: "a", as: Int.self) == 10)
+
+            // A name given twice (as a join's `*` can) gives what the driver gives (on SQLite the
+            // first, on PostgreSQL the last), also right after the column before the second.
+            let twice: SQLQueryString = "SELECT 1 AS id, 2 AS name, 3 AS id"
+            let driver = try #require(try await t.sql.raw(twice).first())
+            let read = try #require(try await t.app.readDB.raw(twice).first())
+            let id = try driver.decode(column: "id", as: Int.self)
+            if t.dialect == .sqlite { #expect(id == 1) }
+            for _ in 0 ..< 2 {
+                #expect(try read.decode(column: "name", as: Int.self) == 2)
+                #expect(try read.decode(column: "id", as: Int.self) == id)
+            }
+            #expect(try !read.decodeNil(column: "id"))
         }
     }
 }

@@ -263,12 +263,18 @@ final class ReadColumns: Sendable {
     /// order they were selected, so one comparison usually finds the column. Only a guess; a
     /// wrong one (another row decoded in between, on another thread) falls back to the search.
     private let next = ManagedAtomic<Int>(0)
+    /// With a name twice (a join's `*`), the first one is the answer, as in the driver; a guess
+    /// could land on the second, so it is not used.
+    private let unique: Bool
 
-    init(names: [String]) { self.names = names }
+    init(names: [String]) {
+        self.names = names
+        unique = Set(names).count == names.count
+    }
 
     func index(of column: String) -> Int? {
         let guess = next.load(ordering: .relaxed)
-        if guess < names.count, names[guess] == column {
+        if unique, guess < names.count, names[guess] == column {
             next.store(guess + 1, ordering: .relaxed)
             return guess
         }
@@ -408,6 +414,7 @@ extension SQLDatabase {
     /// prepared statement and skips Fluent's query building. The model is complete (every column)
     /// and marked as stored, so it can be changed and saved in a write as one from `find` can.
     func findModel<M: Model>(_ type: M.Type, id: UUID) async throws -> M? where M.IDValue == UUID {
-        try await select().column("*").from(M.schema).where("id", .equal, id).limit(1).first(decodingFluent: M.self)
+        // Decoded here rather than by `first(decodingFluent:)`, which goes through a future.
+        try await select().column("*").from(M.schema).where("id", .equal, id).limit(1).first()?.decode(fluentModel: M.self)
     }
 }
