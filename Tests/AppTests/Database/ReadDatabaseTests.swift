@@ -157,6 +157,15 @@ struct ReadDatabaseTests {
             #expect(try encoder.encode(readCandidate) == encoder.encode(candidate))
             #expect(try await t.app.readDB.findModel(Candidate.self, id: UUID()) == nil)
 
+            let users = try await User.query(on: t.db).limit(3).all()
+            #expect(users.count == 3)
+            let readUsers = try await t.app.readDB.findModels(User.self, ids: users.map { try $0.requireID() } + [UUID()])
+            func byID(_ users: [User]) throws -> [UUID: Data] {
+                try Dictionary(uniqueKeysWithValues: users.map { (try $0.requireID(), try encoder.encode($0)) })
+            }
+            #expect(try byID(readUsers) == byID(users))
+            #expect(try await t.app.readDB.findModels(User.self, ids: []).isEmpty)
+
             let before = try await Candidate.query(on: t.db).count()
             readCandidate.wishes = "Lagerarbeid på dagtid"
             try await readCandidate.save(on: t.db)

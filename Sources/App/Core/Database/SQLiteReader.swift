@@ -417,4 +417,10 @@ extension SQLDatabase {
         // Decoded here rather than by `first(decodingFluent:)`, which goes through a future.
         try await select().column("*").from(M.schema).where("id", .equal, id).limit(1).first()?.decode(fluentModel: M.self)
     }
+
+    /// Fluent models by their ids, in no particular order (`findModel` for many).
+    func findModels<M: Model>(_ type: M.Type, ids: [UUID]) async throws -> [M] where M.IDValue == UUID {
+        guard !ids.isEmpty else { return [] }
+        return try await select().column("*").from(M.schema).where("id", .in, ids).all().map { try $0.decode(fluentModel: M.self) }
+    }
 }
