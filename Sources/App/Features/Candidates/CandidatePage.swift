@@ -158,8 +158,11 @@ struct CandidatePage {
         let id = opened.id
         if auditRead { try await req.audit(.candidate(.candidateRead, candidate)) }
         let handover = try await CandidateService(req: req).unseenHandover(candidate)
-        try await candidate.$office.load(on: req.db)
-        try await candidate.$counselor.load(on: req.db)
+        let sql = req.readDB
+        guard let office = try await sql.findModel(Office.self, id: candidate.$office.id),
+              let counselor = try await sql.findModel(User.self, id: candidate.$counselor.id) else { throw Abort(.internalServerError) }
+        candidate.$office.value = office
+        candidate.$counselor.value = counselor
 
         let consents = try await ConsentService(req: req).consents(of: id)
         let now = req.now
@@ -181,7 +184,6 @@ struct CandidatePage {
             })
         }
 
-        let sql = req.readDB
         let assignments = try await CandidatePageReads.assignments(candidateID: id, on: sql)
         let periods = try await CandidatePageReads.hybridPeriods(candidateID: id, on: sql)
 
