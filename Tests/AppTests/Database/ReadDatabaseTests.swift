@@ -166,6 +166,19 @@ struct ReadDatabaseTests {
             #expect(try byID(readUsers) == byID(users))
             #expect(try await t.app.readDB.findModels(User.self, ids: []).isEmpty)
 
+            // `models(where:)`: the rows Fluent's filter gives, in the same order.
+            let withConsents = try #require(try await t.sql.raw("""
+                SELECT candidate_id FROM candidate_consents GROUP BY candidate_id HAVING COUNT(*) >= 2 LIMIT 1
+                """).first()).uuid("candidate_id")
+            let consents = try await CandidateConsent.query(on: t.db).filter(\.$candidate.$id == withConsents)
+                .sort(\.$recordedAt, .descending).sort(\.$id).all()
+            let readConsents = try await t.app.readDB.models(
+                CandidateConsent.self, where: "candidate_id", equals: withConsents, orderBy: ("recorded_at", .descending)
+            )
+            #expect(consents.count >= 2)
+            #expect(try readConsents.map { try encoder.encode($0) } == consents.map { try encoder.encode($0) })
+            #expect(try await t.app.readDB.models(CandidateConsent.self, where: "candidate_id", equals: UUID(), orderBy: ("recorded_at", .ascending)).isEmpty)
+
             let before = try await Candidate.query(on: t.db).count()
             readCandidate.wishes = "Lagerarbeid på dagtid"
             try await readCandidate.save(on: t.db)

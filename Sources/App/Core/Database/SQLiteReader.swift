@@ -421,6 +421,22 @@ extension SQLDatabase {
     /// Fluent models by their ids, in no particular order (`findModel` for many).
     func findModels<M: Model>(_ type: M.Type, ids: [UUID]) async throws -> [M] where M.IDValue == UUID {
         guard !ids.isEmpty else { return [] }
-        return try await select().column("*").from(M.schema).where("id", .in, ids).all().map { try $0.decode(fluentModel: M.self) }
+        return try await select().column("*").from(M.schema).where("id", .in, ids).models(M.self)
+    }
+
+    /// The models of the given type whose `column` holds `value`, in `order` (`findModel` for a
+    /// filter).
+    func models<M: Model>(
+        _ type: M.Type, where column: String, equals value: some Encodable & Sendable, orderBy order: (column: String, direction: SQLDirection)
+    ) async throws -> [M] {
+        try await select().column("*").from(M.schema).where(column, .equal, value)
+            .orderBy(order.column, order.direction).orderBy("id").models(M.self)
+    }
+}
+
+extension SQLSelectBuilder {
+    /// The rows as Fluent models (the select must give every column of `M`).
+    func models<M: Model>(_ type: M.Type) async throws -> [M] {
+        try await all().map { try $0.decode(fluentModel: M.self) }
     }
 }

@@ -200,17 +200,12 @@ struct CandidatePage {
         }
         var requests: [RequestRow] = []
         if opened.mayChange && (candidate.$counselor.id == principal.userID || principal.roles.contains(.leder)) {
-            requests = try await CandidateAccessRequest.query(on: req.db)
-                .filter(\.$candidate.$id == id).filter(\.$decidedAt == nil)
-                .with(\.$requester) { $0.with(\.$office) }
-                .sort(\.$createdAt).all()
-                .map {
-                    RequestRow(
-                        id: $0.id!.uuidString, requester: $0.requester.displayName,
-                        office: $0.requester.office.map { "\($0.enhetNumber) \($0.name)" } ?? "–",
-                        reason: $0.reason, createdAt: DisplayDate.dateTime($0.createdAt)
-                    )
-                }
+            requests = try await CandidatePageReads.openRequests(candidateID: id, on: sql).map {
+                RequestRow(
+                    id: $0.id.uuidString, requester: $0.requester, office: $0.office ?? "–",
+                    reason: $0.reason, createdAt: DisplayDate.dateTime($0.createdAt)
+                )
+            }
         }
 
         func row(_ a: CandidatePageReads.Assignment) -> HistoryRow {
@@ -219,11 +214,6 @@ struct CandidatePage {
                 changedBy: a.changedBy, situation: a.situation, agreements: a.agreements, mentor: a.mentor,
                 nextMeeting: a.nextMeeting, promised: a.promised
             )
-        }
-        let handoverRow: HistoryRow? = try await handover.asyncMap { note in
-            try await note.$toCounselor.load(on: req.db)
-            try await note.$changedBy.load(on: req.db)
-            return row(CandidatePageReads.Assignment(note))
         }
 
         let draft = consentDraft
@@ -258,7 +248,7 @@ struct CandidatePage {
             ],
             errors: consentErrors,
             history: assignments.map(row), counselorChanges: candidate.counselorChanges,
-            handoverNote: handoverRow, looks: looks, requests: requests,
+            handoverNote: handover.map(row), looks: looks, requests: requests,
             pathways: try await pathwayRows(), mayStartPathway: false
         )
         view.mayStartPathway = opened.mayChange && !view.pathways.contains { $0.status != req.t(Pathway.Status.closed.labelKey) }

@@ -21,22 +21,63 @@ enum CandidatePageReads {
 
     /// The counselor changes of the candidate, newest first.
     static func assignments(candidateID: UUID, on sql: any SQLDatabase) async throws -> [Assignment] {
+        try await assignmentRows(where: "a.candidate_id = \(bind: candidateID)", on: sql).map(\.assignment)
+    }
+
+    /// The latest handover note to `counselorID` that they have not opened yet, with its id.
+    static func unseenHandover(candidateID: UUID, to counselorID: UUID, on sql: any SQLDatabase) async throws -> (id: UUID, assignment: Assignment)? {
+        try await assignmentRows(
+            where: "a.candidate_id = \(bind: candidateID) AND a.to_counselor_id = \(bind: counselorID) AND a.seen_at IS NULL", limit: 1, on: sql
+        ).first
+    }
+
+    private static func assignmentRows(where condition: SQLQueryString, limit: Int? = nil, on sql: any SQLDatabase) async throws -> [(id: UUID, assignment: Assignment)] {
         try await sql.raw("""
-            SELECT a.changed_at, f.display_name AS from_name, t.display_name AS to_name, b.display_name AS by_name,
+            SELECT a.id, a.changed_at, f.display_name AS from_name, t.display_name AS to_name, b.display_name AS by_name,
                    a.situation, a.agreements, a.mentor, a.next_meeting, a.promised
             FROM counselor_assignments a
             JOIN users t ON t.id = a.to_counselor_id
             JOIN users b ON b.id = a.changed_by
             LEFT JOIN users f ON f.id = a.from_counselor_id
-            WHERE a.candidate_id = \(bind: candidateID)
-            ORDER BY a.changed_at DESC
+            WHERE \(condition)
+            ORDER BY a.changed_at DESC\(unsafeRaw: limit.map { " LIMIT \($0)" } ?? "")
             """).all().map { row in
-            Assignment(
+            (try row.uuid("id"), Assignment(
                 changedAt: try row.decode(column: "changed_at", as: Date.self), from: try row.optional("from_name", as: String.self),
                 to: try row.decode(column: "to_name", as: String.self), changedBy: try row.decode(column: "by_name", as: String.self),
                 situation: try row.optional("situation", as: String.self), agreements: try row.optional("agreements", as: String.self),
                 mentor: try row.optional("mentor", as: String.self), nextMeeting: try row.optional("next_meeting", as: String.self),
                 promised: try row.optional("promised", as: String.self)
+            ))
+        }
+    }
+
+    struct OpenRequest: Sendable {
+        var id: UUID
+        var requester: String
+        /// The requester's office, "number name"; nil for a user without one.
+        var office: String?
+        var reason: String
+        var createdAt: Date
+    }
+
+    /// Requests for access to the candidate that nobody has decided yet, oldest first.
+    static func openRequests(candidateID: UUID, on sql: any SQLDatabase) async throws -> [OpenRequest] {
+        try await sql.raw("""
+            SELECT r.id, u.display_name, o.enhet_number, o.name AS office_name, r.reason, r.created_at
+            FROM candidate_access_requests r
+            JOIN users u ON u.id = r.requester_id
+            LEFT JOIN offices o ON o.id = u.office_id
+            WHERE r.candidate_id = \(bind: candidateID) AND r.decided_at IS NULL
+            ORDER BY r.created_at
+            """).all().map { row in
+            let office = try row.optional("enhet_number", as: String.self).map { number in
+                "\(number) \(try row.decode(column: "office_name", as: String.self))"
+            }
+            return OpenRequest(
+                id: try row.uuid("id"), requester: try row.decode(column: "display_name", as: String.self),
+                office: office, reason: try row.decode(column: "reason", as: String.self),
+                createdAt: try row.decode(column: "created_at", as: Date.self)
             )
         }
     }
@@ -124,16 +165,5 @@ enum CandidatePageReads {
             case let .unknownStatus(status): "unknown pathway status in the database: \(status)"
             }
         }
-    }
-}
-
-extension CandidatePageReads.Assignment {
-    /// From a loaded model (the handover note), with its counselors and author loaded.
-    init(_ model: CounselorAssignment) {
-        self.init(
-            changedAt: model.changedAt, from: model.fromCounselor?.displayName, to: model.toCounselor.displayName,
-            changedBy: model.changedBy.displayName, situation: model.situation, agreements: model.agreements,
-            mentor: model.mentor, nextMeeting: model.nextMeeting, promised: model.promised
-        )
     }
 }

@@ -307,22 +307,18 @@ struct CandidateService {
     }
 
     /// The latest handover note to the current counselor, if they have not opened it yet; marks it seen.
-    func unseenHandover(_ candidate: Candidate) async throws -> CounselorAssignment? {
+    func unseenHandover(_ candidate: Candidate) async throws -> CandidatePageReads.Assignment? {
         let principal = try req.requirePrincipal()
         guard candidate.$counselor.id == principal.userID else { return nil }
-        guard let latest = try await CounselorAssignment.query(on: req.db)
-            .filter(\.$candidate.$id == candidate.requireID())
-            .filter(\.$toCounselor.$id == principal.userID)
-            .filter(\.$seenAt == nil)
-            .with(\.$fromCounselor)
-            .sort(\.$changedAt, .descending).first()
+        guard let latest = try await CandidatePageReads.unseenHandover(candidateID: candidate.requireID(), to: principal.userID, on: req.readDB)
         else { return nil }
         let at = now
         try await req.write { db, _ in
-            latest.seenAt = at
-            try await latest.save(on: db)
+            try await CounselorAssignment.query(on: db)
+                .filter(\.$id == latest.id).filter(\.$seenAt == nil)
+                .set(\.$seenAt, to: at).update()
         }
-        return latest
+        return latest.assignment
     }
 }
 
