@@ -163,7 +163,7 @@ struct FollowUpAPIController {
         let opened = try await req.openPathway()
         let contacts = try await Contact.query(on: req.db).filter(\.$pathway.$id == opened.id).sort(\.$occurredAt, .descending).limit(500).all()
         try await req.audit(.pathway(.contactsRead, opened.pathway, detail: "API"))
-        let terms = try await PlainLanguageList.load(officeID: opened.pathway.$office.id, on: req.db)
+        let terms = try await PlainLanguageList.load(officeID: opened.pathway.$office.id, on: req.readDB)
         return contacts.map { ContactDTO($0, terms: terms) }
     }
 
@@ -176,7 +176,7 @@ struct FollowUpAPIController {
             forCandidate: input.forCandidate ?? false
         ), now: req.now, notBefore: opened.pathway.referralDate)
         let contact = try await FollowUpService(req: req).logContact(opened, valid)
-        let terms = try await PlainLanguageList.load(officeID: opened.pathway.$office.id, on: req.db)
+        let terms = try await PlainLanguageList.load(officeID: opened.pathway.$office.id, on: req.readDB)
         return try await ContactDTO(contact, terms: terms).encodeResponse(status: .created, for: req)
     }
 
@@ -191,7 +191,7 @@ struct FollowUpAPIController {
             let opened = try await req.openPathway(id: id)
             let meetings = try await Meeting.query(on: req.db).filter(\.$pathway.$id == id).sort(\.$startsAt).limit(1_000).all()
             try await req.audit(.pathway(.meetingRead, opened.pathway, detail: "API: liste"))
-            let terms = try await PlainLanguageList.load(officeID: opened.pathway.$office.id, on: req.db)
+            let terms = try await PlainLanguageList.load(officeID: opened.pathway.$office.id, on: req.readDB)
             return meetings.map { MeetingDTO($0, terms: terms) }
         }
         guard let officeID = principal.officeID else { return [] }
@@ -216,7 +216,7 @@ struct FollowUpAPIController {
                 AuditEvent(.meetingRead, objectType: AuditObjectType.candidate, objectID: $0.uuidString, officeID: officeID, detail: "API: møter i periode")
             }, context: req.auditContext)
         }
-        let terms = try await PlainLanguageList.load(officeID: officeID, on: req.db)
+        let terms = try await PlainLanguageList.load(officeID: officeID, on: req.readDB)
         return meetings.map { MeetingDTO($0, terms: terms) }
     }
 
@@ -237,7 +237,7 @@ struct FollowUpAPIController {
         let (meeting, opened) = try await Self.open(req, raw: ics ? String(raw.dropLast(4)) : raw, needs: .read)
         try await req.audit(.pathway(.meetingRead, opened.pathway, detail: "møte \(meeting.id!): API" + (ics ? " (kalenderfil)" : "")))
         if ics { return try MeetingCalendar.download(meeting, candidate: opened.candidate.candidate, req: req) }
-        let terms = try await PlainLanguageList.load(officeID: opened.pathway.$office.id, on: req.db)
+        let terms = try await PlainLanguageList.load(officeID: opened.pathway.$office.id, on: req.readDB)
         return try await MeetingDTO(meeting, terms: terms).encodeResponse(for: req)
     }
 
@@ -267,7 +267,7 @@ struct FollowUpAPIController {
             try await service.update(meetingID, opened, valid)
         }
         guard let fresh = try await Meeting.find(meetingID, on: req.db) else { throw Abort(.notFound) }
-        let terms = try await PlainLanguageList.load(officeID: opened.pathway.$office.id, on: req.db)
+        let terms = try await PlainLanguageList.load(officeID: opened.pathway.$office.id, on: req.readDB)
         return MeetingDTO(fresh, terms: terms)
     }
 

@@ -109,7 +109,7 @@ struct FollowUpPage: MultiFormPage {
         let base = "/forlop/\(pathwayID.uuidString)/oppfolging"
         let candidate = opened.candidate.candidate
         let mayChange = opened.mayChange
-        let terms = try await PlainLanguageList.load(officeID: pathway.$office.id, on: db)
+        let terms = try await PlainLanguageList.load(officeID: pathway.$office.id, on: req.readDB)
         let office = try await Office.find(pathway.$office.id, on: db)
 
         let alerts = try await Alert.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$resolvedAt == nil).sort(\.$since).all()
@@ -252,7 +252,7 @@ struct MeetingPage: MultiFormPage {
         let now = req.now
         let m = meeting
         let base = "/moter/\(m.id!.uuidString)"
-        let terms = try await PlainLanguageList.load(officeID: m.$office.id, on: db)
+        let terms = try await PlainLanguageList.load(officeID: m.$office.id, on: req.readDB)
         let mayChange = opened.mayChange
         let nextPlanned = try await Meeting.query(on: db).filter(\.$pathway.$id == opened.id).filter(\.$cancelledAt == nil)
             .filter(\.$minutesAt == nil).filter(\.$startsAt > now).filter(\.$id != m.id!).first()

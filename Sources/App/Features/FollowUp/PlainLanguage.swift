@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// Advisory plain language: finds NAV jargon ("NAVsk") in text meant for the candidate and
 /// suggests everyday words instead (seed 002). It never blocks saving; it only highlights.
@@ -105,10 +106,11 @@ enum PlainLanguageList {
     static let maxSuggestion = 200
     static let maxTerms = 300
 
-    static func load(officeID: UUID, on db: any Database) async throws -> [PlainLanguageTerm.Entry] {
-        guard let office = try await Office.find(officeID, on: db) else { return [] }
+    /// Read outside write transactions, on `Request.readDB`.
+    static func load(officeID: UUID, on sql: any SQLDatabase) async throws -> [PlainLanguageTerm.Entry] {
+        guard let office = try await sql.findModel(Office.self, id: officeID) else { return [] }
         guard office.plainLanguageCustom else { return PlainLanguage.defaults }
-        return try await PlainLanguageTerm.query(on: db).filter(\.$office.$id == officeID).sort(\.$term).all()
+        return try await sql.models(PlainLanguageTerm.self, where: "office_id", equals: officeID, orderBy: ("term", .ascending))
             .map { .init(term: $0.term, suggestion: $0.suggestion) }
     }
 
