@@ -101,6 +101,7 @@ enum Migrations {
         M0013_AddNeedsActionAt(),
         M0014_AddQualityIndexes(),
         M0015_AddOfficeOverviewIndex(),
+        M0016_AddAccessRequestRequesterIndex(),
     ]
 
     static func register(on app: Application) {

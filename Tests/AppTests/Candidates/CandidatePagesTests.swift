@@ -233,6 +233,9 @@ struct CandidatePagesTests {
             #expect(!requested.text.contains("Skjult"))
             let twice = try await other.post("/kandidater/be-om-tilgang", [("fnr", fnr), ("reason", "Flyttet til vårt kontor")])
             #expect(twice.status == .conflict)
+            let waiting = try await other.get("/portefolje")
+            #expect(waiting.text.contains("</span>: venter på svar</li>"), "the requester sees the request waiting")
+            #expect(!waiting.text.contains("/kandidater/\(id)"), "and nothing of the candidate")
 
             let portfolio = try await owner.get("/portefolje")
             #expect(portfolio.text.contains("Vilde Veileder"))
@@ -246,6 +249,8 @@ struct CandidatePagesTests {
 
             let answered = try await owner.get("/kandidater/\(id)")
             #expect(!answered.text.contains("/kandidater/\(id)/tilgang/\(request.id!)"), "a decided request is no longer shown")
+            let approved = try await other.get("/portefolje")
+            #expect(approved.text.contains("</span>: godkjent – <a href=\"/kandidater/\(id)\">åpne kandidaten</a></li>"))
             let read = try await other.get("/kandidater/\(id)")
             #expect(read.status == .ok)
             #expect(read.text.contains("Skjult Kandidat"))

@@ -244,4 +244,25 @@ struct PortfolioPageTests {
             }
         }
     }
+
+    @Test("A user's own access requests are read from the requester index, not by reading the table (M0016)")
+    func ownRequestsFromIndex() async throws {
+        try await withTestApp { t in
+            let requester = try await t.user("veileder3").requireID()
+            let query = PortfolioRequestReads.mineQuery(requesterID: requester)
+            switch t.dialect {
+            case .sqlite:
+                struct Step: Decodable { var detail: String }
+                let plan = try await t.sql.raw("EXPLAIN QUERY PLAN \(query)").all(decoding: Step.self).map(\.detail)
+                #expect(plan.contains { $0.contains("USING INDEX candidate_access_requests_requester_idx (requester_id=?)") }, "\(plan)")
+                #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "sorted by the index: \(plan)")
+            case .postgres:
+                struct Index: Decodable { var indexdef: String }
+                let index = try await t.sql.raw("SELECT indexdef FROM pg_indexes WHERE indexname = 'candidate_access_requests_requester_idx'").first(decoding: Index.self)
+                #expect(index?.indexdef.contains("(requester_id, created_at)") == true, "\(String(describing: index))")
+            }
+            let stored = try await CandidateAccessRequest.query(on: t.db).filter(\.$requester.$id == requester).count()
+            #expect(try await PortfolioRequestReads.mine(requesterID: requester, on: t.app.readDB).count == min(stored, 20))
+        }
+    }
 }

@@ -106,9 +106,9 @@ struct PortfolioController {
             notice = req.t("portfolio.error.digits")
         }
         let query = try parse(req, counselorID: principal.userID, search: search)
-        let user = try await User.find(principal.userID, on: req.db)
+        let columns = try await PortfolioRequestReads.columns(userID: principal.userID, on: req.readDB)
         try await req.audit(AuditEvent(.portfolioRead, objectType: AuditObjectType.user, objectID: principal.userID.uuidString, officeID: principal.officeID, detail: query.search.isEmpty ? "filter: \(query.filter.raw)" : "filter: \(query.filter.raw); søk: \(query.search.prefix(100))"))
-        let view = try await build(req, query: query, columns: Column.parse(user?.portfolioColumns), heading: req.t("portfolio.heading"), ownerName: nil, basePath: "/portefolje", notice: notice)
+        let view = try await build(req, query: query, columns: Column.parse(columns), heading: req.t("portfolio.heading"), ownerName: nil, basePath: "/portefolje", notice: notice)
         return try await req.render("portfolio/index", titleKey: "portfolio.title", view)
     }
 
@@ -147,9 +147,9 @@ struct PortfolioController {
 
     private func renderWithNotice(_ req: Request, _ notice: String) async throws -> Response {
         let principal = try req.requirePrincipal()
-        let user = try await User.find(principal.userID, on: req.db)
+        let columns = try await PortfolioRequestReads.columns(userID: principal.userID, on: req.readDB)
         let query = PortfolioQuery(counselorID: principal.userID, officeID: try Self.office(of: principal), now: req.now)
-        let view = try await build(req, query: query, columns: Column.parse(user?.portfolioColumns), heading: req.t("portfolio.heading"), ownerName: nil, basePath: "/portefolje", notice: notice)
+        let view = try await build(req, query: query, columns: Column.parse(columns), heading: req.t("portfolio.heading"), ownerName: nil, basePath: "/portefolje", notice: notice)
         return try await req.render("portfolio/index", titleKey: "portfolio.title", view, status: .unprocessableEntity)
     }
 
@@ -261,19 +261,10 @@ struct PortfolioController {
 
     /// Access requests waiting for this counselor's answer.
     private func pendingRequests(_ req: Request, counselorID: UUID) async throws -> [AccessRequestRow] {
-        let requests = try await CandidateAccessRequest.query(on: req.db)
-            .join(Candidate.self, on: \CandidateAccessRequest.$candidate.$id == \Candidate.$id)
-            .filter(Candidate.self, \.$counselor.$id == counselorID)
-            .filter(Candidate.self, \.$office.$id == Self.office(of: req.requirePrincipal()))
-            .filter(\.$decidedAt == nil)
-            .with(\.$candidate).with(\.$requester) { $0.with(\.$office) }
-            .sort(\.$createdAt)
-            .limit(50)
-            .all()
-        return requests.map {
+        try await PortfolioRequestReads.pending(counselorID: counselorID, officeID: Self.office(of: req.requirePrincipal()), on: req.readDB).map {
             AccessRequestRow(
-                candidateHref: "/kandidater/\($0.$candidate.id)", candidateName: $0.candidate.fullName,
-                requester: $0.requester.displayName, requesterOffice: $0.requester.office.map { "\($0.enhetNumber) \($0.name)" } ?? "–",
+                candidateHref: "/kandidater/\($0.candidateID)", candidateName: $0.candidateName,
+                requester: $0.requester, requesterOffice: $0.requesterOffice ?? "–",
                 reason: $0.reason, createdAt: DisplayDate.dateTime($0.createdAt)
             )
         }
@@ -281,17 +272,11 @@ struct PortfolioController {
 
     /// The user's own access requests: status only, nothing about the candidate until approved.
     private func myRequests(_ req: Request) async throws -> [MyRequestRow] {
-        let principal = try req.requirePrincipal()
-        let requests = try await CandidateAccessRequest.query(on: req.db)
-            .filter(\.$requester.$id == principal.userID)
-            .sort(\.$createdAt, .descending)
-            .limit(20)
-            .all()
-        return requests.map {
-            let status = $0.decidedAt == nil ? "waiting" : ($0.approved == true ? "approved" : "declined")
+        try await PortfolioRequestReads.mine(requesterID: req.requirePrincipal().userID, on: req.readDB).map {
+            let status = !$0.decided ? "waiting" : ($0.approved ? "approved" : "declined")
             return MyRequestRow(
                 createdAt: DisplayDate.dateTime($0.createdAt), status: req.t("access_request.status.\(status)"),
-                href: status == "approved" ? "/kandidater/\($0.$candidate.id)" : nil
+                href: status == "approved" ? "/kandidater/\($0.candidateID)" : nil
             )
         }
     }
