@@ -168,6 +168,7 @@ struct PortfolioPageTests {
             try await leader.login("leder1")
             let overview = try await leader.get("/kontor/oversikt")
             #expect(overview.status == .ok)
+            #expect(overview.text.contains("<h1>Oversikt over NAV Demo Nord</h1>"), "the leader's own office")
             #expect(overview.text.contains("Viktor Veileder"))
             #expect(overview.text.contains("Ingen hybridkandidat"))
             #expect(!overview.text.contains("Navnløs"))

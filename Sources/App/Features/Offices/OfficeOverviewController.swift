@@ -47,7 +47,7 @@ struct OfficeOverviewController {
 
     private func render(_ req: Request, errors: FormErrors, openFor: String? = nil, openReason: String = "", status: HTTPStatus = .ok) async throws -> Response {
         let principal = try req.requirePrincipal()
-        guard let officeID = principal.officeID, let office = try await Office.find(officeID, on: req.db) else { throw Abort(.notFound) }
+        guard let officeID = principal.officeID, let office = try await req.readDB.findModel(Office.self, id: officeID) else { throw Abort(.notFound) }
         let rows = try await OfficeOverviewQuery(officeID: officeID, now: req.now).rows(on: req.readDB)
         try await req.audit(AuditEvent(.officeOverviewRead, objectType: AuditObjectType.office, objectID: officeID.uuidString, officeID: officeID))
         let counselorRows = rows.map { row -> CounselorRow in
