@@ -179,6 +179,18 @@ struct ReadDatabaseTests {
             #expect(try readConsents.map { try encoder.encode($0) } == consents.map { try encoder.encode($0) })
             #expect(try await t.app.readDB.models(CandidateConsent.self, where: "candidate_id", equals: UUID(), orderBy: ("recorded_at", .ascending)).isEmpty)
 
+            // An agreement's snapshot: its versions and approvals as Fluent's queries give them, in their order.
+            let approved = try #require(try await t.sql.raw("""
+                SELECT agreement_id FROM agreement_approvals GROUP BY agreement_id HAVING COUNT(*) >= 2 LIMIT 1
+                """).first()).uuid("agreement_id")
+            let agreement = try #require(try await t.app.readDB.findModel(Agreement.self, id: approved))
+            let snapshot = try await AgreementSnapshot.load(agreement, on: t.app.readDB)
+            let versions = try await AgreementVersion.query(on: t.db).filter(\.$agreement.$id == approved).sort(\.$version).all()
+            let approvals = try await AgreementApproval.query(on: t.db).filter(\.$agreement.$id == approved).sort(\.$approvedAt).sort(\.$id).all()
+            #expect(!versions.isEmpty && approvals.count >= 2)
+            #expect(try snapshot.versions.map { try encoder.encode($0) } == versions.map { try encoder.encode($0) })
+            #expect(try snapshot.approvals.map { try encoder.encode($0) } == approvals.map { try encoder.encode($0) })
+
             let before = try await Candidate.query(on: t.db).count()
             readCandidate.wishes = "Lagerarbeid på dagtid"
             try await readCandidate.save(on: t.db)

@@ -151,7 +151,7 @@ struct AgreementAPIController {
             wageSubsidyPercent: t?.wageSubsidyPercent.map(String.init), mentorId: t?.mentorId,
             mentorHoursPerMonth: Self.text(t?.mentorHoursPerMonth), hourlyWage: Self.text(t?.hourlyWage))
         let agreement = try await AgreementService(req: req).create(opened, type: type, employerID: employerID, draft: draft)
-        let snapshot = try await AgreementSnapshot.load(agreement, on: req.db)
+        let snapshot = try await AgreementSnapshot.load(agreement, on: req.readDB)
         let response = try await AgreementDTO(snapshot, now: req.now, rates: req.samskap.config.subsidyRates).encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/agreements/\(snapshot.id)")
         return response
@@ -182,8 +182,7 @@ struct AgreementAPIController {
         let agreements = try await query.sort(\.$createdAt, .descending).limit(500).all()
         var result: [AgreementDTO] = []
         var audits: [AuditEvent] = []
-        for agreement in agreements {
-            let snapshot = try await AgreementSnapshot.load(agreement, on: req.db)
+        for (agreement, snapshot) in zip(agreements, try await AgreementSnapshot.load(agreements, on: req.readDB)) {
             if let wanted, snapshot.status(now: req.now) != wanted { continue }
             result.append(try AgreementDTO(snapshot, now: req.now, rates: req.samskap.config.subsidyRates))
             audits.append(AuditEvent(.agreementRead, objectType: AuditObjectType.candidate, objectID: agreement.$candidate.id.uuidString,
@@ -203,8 +202,8 @@ struct AgreementAPIController {
     }
 
     private func reload(_ req: Request, _ id: UUID) async throws -> AgreementDTO {
-        guard let agreement = try await Agreement.find(id, on: req.db) else { throw Abort(.notFound) }
-        return try AgreementDTO(try await AgreementSnapshot.load(agreement, on: req.db), now: req.now, rates: req.samskap.config.subsidyRates)
+        guard let agreement = try await req.readDB.findModel(Agreement.self, id: id) else { throw Abort(.notFound) }
+        return try AgreementDTO(try await AgreementSnapshot.load(agreement, on: req.readDB), now: req.now, rates: req.samskap.config.subsidyRates)
     }
 
     func show(req: Request) async throws -> AgreementDTO {

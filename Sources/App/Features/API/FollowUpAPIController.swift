@@ -266,13 +266,13 @@ struct FollowUpAPIController {
             ), now: req.now)
             try await service.update(meetingID, opened, valid)
         }
-        guard let fresh = try await Meeting.find(meetingID, on: req.db) else { throw Abort(.notFound) }
+        guard let fresh = try await req.readDB.findModel(Meeting.self, id: meetingID) else { throw Abort(.notFound) }
         let terms = try await PlainLanguageList.load(officeID: opened.pathway.$office.id, on: req.readDB)
         return MeetingDTO(fresh, terms: terms)
     }
 
     static func open(_ req: Request, raw: String, needs: CandidateAccess.Level) async throws -> (Meeting, OpenedPathway) {
-        guard let id = UUID(uuidString: raw), let meeting = try await Meeting.find(id, on: req.db) else { throw Abort(.notFound) }
+        guard let id = UUID(uuidString: raw), let meeting = try await req.readDB.findModel(Meeting.self, id: id) else { throw Abort(.notFound) }
         let opened = try await req.openPathway(id: meeting.$pathway.id, needs: needs)
         return (meeting, opened)
     }

@@ -36,15 +36,22 @@ struct AgreementSnapshot: Sendable {
     }
 
     static func load(_ agreement: Agreement, on db: any Database) async throws -> AgreementSnapshot {
-        try await load([agreement], on: db)[0]
+        try await load([agreement], on: db as! any SQLDatabase)[0]
+    }
+
+    /// On `Request.readDB` outside a write transaction.
+    static func load(_ agreement: Agreement, on sql: any SQLDatabase) async throws -> AgreementSnapshot {
+        try await load([agreement], on: sql)[0]
     }
 
     /// Several agreements' snapshots from two statements, in the order given.
-    static func load(_ agreements: [Agreement], on db: any Database) async throws -> [AgreementSnapshot] {
+    static func load(_ agreements: [Agreement], on sql: any SQLDatabase) async throws -> [AgreementSnapshot] {
         guard !agreements.isEmpty else { return [] }
         let ids = try agreements.map { try $0.requireID() }
-        let versions = Dictionary(grouping: try await AgreementVersion.query(on: db).filter(\.$agreement.$id ~~ ids).sort(\.$version).all()) { $0.$agreement.id }
-        let approvals = Dictionary(grouping: try await AgreementApproval.query(on: db).filter(\.$agreement.$id ~~ ids).sort(\.$approvedAt).all()) { $0.$agreement.id }
+        let versions = Dictionary(grouping: try await sql.select().column("*").from(AgreementVersion.schema).where("agreement_id", .in, ids)
+            .orderBy("version").orderBy("id").models(AgreementVersion.self)) { $0.$agreement.id }
+        let approvals = Dictionary(grouping: try await sql.select().column("*").from(AgreementApproval.schema).where("agreement_id", .in, ids)
+            .orderBy("approved_at").orderBy("id").models(AgreementApproval.self)) { $0.$agreement.id }
         return zip(agreements, ids).map { agreement, id in
             AgreementSnapshot(agreement: agreement, versions: versions[id] ?? [], approvals: approvals[id] ?? [])
         }
@@ -98,9 +105,9 @@ extension AgreementTimeline {
 extension Request {
     /// The agreement named by the route parameter, through its pathway's (candidate's) access rules.
     func openAgreement(_ parameter: String = "agreementID", needs: CandidateAccess.Level = .read) async throws -> (AgreementSnapshot, OpenedPathway) {
-        guard let id = parameters.get(parameter, as: UUID.self), let agreement = try await Agreement.find(id, on: db) else { throw Abort(.notFound) }
+        guard let id = parameters.get(parameter, as: UUID.self), let agreement = try await readDB.findModel(Agreement.self, id: id) else { throw Abort(.notFound) }
         let opened = try await openPathway(id: agreement.$pathway.id, needs: needs)
-        return (try await AgreementSnapshot.load(agreement, on: db), opened)
+        return (try await AgreementSnapshot.load(agreement, on: readDB), opened)
     }
 }
 
