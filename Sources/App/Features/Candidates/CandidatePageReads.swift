@@ -71,12 +71,9 @@ enum CandidatePageReads {
             WHERE r.candidate_id = \(bind: candidateID) AND r.decided_at IS NULL
             ORDER BY r.created_at
             """).all().map { row in
-            let office = try row.optional("enhet_number", as: String.self).map { number in
-                "\(number) \(try row.decode(column: "office_name", as: String.self))"
-            }
-            return OpenRequest(
+            OpenRequest(
                 id: try row.uuid("id"), requester: try row.decode(column: "display_name", as: String.self),
-                office: office, reason: try row.decode(column: "reason", as: String.self),
+                office: try PortfolioRequestReads.officeLabel(row), reason: try row.decode(column: "reason", as: String.self),
                 createdAt: try row.decode(column: "created_at", as: Date.self)
             )
         }

@@ -33,16 +33,19 @@ enum PortfolioRequestReads {
             ORDER BY r.created_at
             LIMIT 50
             """).all().map { row in
-            let office = try row.optional("enhet_number", as: String.self).map { number in
-                "\(number) \(try row.decode(column: "office_name", as: String.self))"
-            }
-            return Pending(
+            Pending(
                 candidateID: try row.uuid("candidate_id"),
                 candidateName: "\(try row.decode(column: "first_name", as: String.self)) \(try row.decode(column: "last_name", as: String.self))",
-                requester: try row.decode(column: "display_name", as: String.self), requesterOffice: office,
+                requester: try row.decode(column: "display_name", as: String.self), requesterOffice: try officeLabel(row),
                 reason: try row.decode(column: "reason", as: String.self), createdAt: try row.decode(column: "created_at", as: Date.self)
             )
         }
+    }
+
+    /// "number name" of a requester's office joined in as `enhet_number` and `office_name`; nil
+    /// for a user without an office.
+    static func officeLabel(_ row: any SQLRow) throws -> String? {
+        try row.optional("enhet_number", as: String.self).map { "\($0) \(try row.decode(column: "office_name", as: String.self))" }
     }
 
     struct Mine: Sendable {
