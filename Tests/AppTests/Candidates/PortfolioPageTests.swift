@@ -262,8 +262,29 @@ struct PortfolioPageTests {
                 let index = try await t.sql.raw("SELECT indexdef FROM pg_indexes WHERE indexname = 'candidate_access_requests_requester_idx'").first(decoding: Index.self)
                 #expect(index?.indexdef.contains("(requester_id, created_at)") == true, "\(String(describing: index))")
             }
-            let stored = try await CandidateAccessRequest.query(on: t.db).filter(\.$requester.$id == requester).count()
-            #expect(try await PortfolioRequestReads.mine(requesterID: requester, on: t.app.readDB).count == min(stored, 20))
+
+            // Three requests of theirs, a day apart: declined, approved, still waiting.
+            let candidates = try await Candidate.query(on: t.db).limit(3).all()
+            let leader = try await t.user("leder1").requireID()
+            let start = t.clock.now().addingTimeInterval(-3 * 86_400)
+            for (index, (candidate, approved)) in zip(candidates, [false, true, nil] as [Bool?]).enumerated() {
+                let request = CandidateAccessRequest()
+                request.$candidate.id = try candidate.requireID()
+                request.$requester.id = requester
+                request.reason = "Test \(index)"
+                request.createdAt = start.addingTimeInterval(Double(index) * 86_400)
+                if let approved {
+                    request.decidedAt = request.createdAt.addingTimeInterval(3_600)
+                    request.$decidedBy.id = leader
+                    request.approved = approved
+                }
+                try await request.create(on: t.db)
+            }
+            let mine = try await PortfolioRequestReads.mine(requesterID: requester, on: t.app.readDB)
+            #expect(try mine.map(\.candidateID) == candidates.reversed().map { try $0.requireID() }, "newest first")
+            #expect(mine.map(\.decided) == [false, true, true])
+            #expect(mine.map(\.approved) == [false, true, false])
+            #expect(try await PortfolioRequestReads.mine(requesterID: leader, on: t.app.readDB).isEmpty, "only the requester's own")
         }
     }
 }

@@ -110,7 +110,7 @@ struct FollowUpPage: MultiFormPage {
         let candidate = opened.candidate.candidate
         let mayChange = opened.mayChange
         let terms = try await PlainLanguageList.load(officeID: pathway.$office.id, on: req.readDB)
-        let office = try await Office.find(pathway.$office.id, on: db)
+        let office = try await req.readDB.findModel(Office.self, id: pathway.$office.id)
 
         let alerts = try await Alert.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$resolvedAt == nil).sort(\.$since).all()
 
