@@ -109,8 +109,8 @@ struct FollowUpPage: MultiFormPage {
         let base = "/forlop/\(pathwayID.uuidString)/oppfolging"
         let candidate = opened.candidate.candidate
         let mayChange = opened.mayChange
-        let terms = try await PlainLanguageList.load(officeID: pathway.$office.id, on: req.readDB)
         let office = try await req.readDB.findModel(Office.self, id: pathway.$office.id)
+        let terms = try await office.asyncMap { try await PlainLanguageList.load(office: $0, on: req.readDB) } ?? []
 
         let alerts = try await Alert.query(on: db).filter(\.$pathway.$id == pathwayID).filter(\.$resolvedAt == nil).sort(\.$since).all()
 

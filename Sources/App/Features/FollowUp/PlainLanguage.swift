@@ -109,8 +109,13 @@ enum PlainLanguageList {
     /// Read outside write transactions, on `Request.readDB`.
     static func load(officeID: UUID, on sql: any SQLDatabase) async throws -> [PlainLanguageTerm.Entry] {
         guard let office = try await sql.findModel(Office.self, id: officeID) else { return [] }
+        return try await load(office: office, on: sql)
+    }
+
+    /// The list of an office already read.
+    static func load(office: Office, on sql: any SQLDatabase) async throws -> [PlainLanguageTerm.Entry] {
         guard office.plainLanguageCustom else { return PlainLanguage.defaults }
-        return try await sql.models(PlainLanguageTerm.self, where: "office_id", equals: officeID, orderBy: ("term", .ascending))
+        return try await sql.models(PlainLanguageTerm.self, where: "office_id", equals: office.requireID(), orderBy: ("term", .ascending))
             .map { .init(term: $0.term, suggestion: $0.suggestion) }
     }
 
