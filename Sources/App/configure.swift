@@ -56,14 +56,14 @@ private func configureDatabase(_ app: Application, _ location: DatabaseLocation)
     switch location {
     case let .sqlite(path):
         app.databases.use(.sqlite(.file(path)), as: .sqlite)
-        // Write transactions get connections of their own (`Application.writeDB`).
-        app.databases.use(.sqlite(.file(path)), as: .sqliteWriter, isDefault: false)
         app.writeGate = WriteGate()
         app.writeBatcher = WriteBatcher(app: app)
         // WAL lets readers work while one writer commits; the setting is stored in the file.
         try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
         // Reads outside transactions on connections that keep their statements (`Request.readDB`).
         await app.useSQLiteReader(path: path)
+        // Write transactions on connections of our own too (`Application.writeDB`).
+        await app.useSQLiteWriter(path: path)
     case let .postgres(url):
         let configuration = try SQLPostgresConfiguration(url: url)
         // A burst of writes queues on the audit chain lock; wait for a connection rather than fail after 10 s.

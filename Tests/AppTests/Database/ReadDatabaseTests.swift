@@ -5,7 +5,7 @@ import SQLKit
 import SQLiteKit
 import Testing
 
-/// `readDB`: on SQLite our own connections with kept statements (`SQLiteReader`), on PostgreSQL
+/// `readDB`: on SQLite our own connections with kept statements (`SQLiteConnections`), on PostgreSQL
 /// the request's database. Either way a read must give what the driver gives.
 @Suite("Reads outside transactions (readDB)")
 struct ReadDatabaseTests {
@@ -92,13 +92,13 @@ struct ReadDatabaseTests {
             #expect(try await t.app.readDB.raw("SELECT COUNT(*) AS n FROM offices").first()?.decode(column: "n", as: Int.self) ?? 0 > 0)
 
             // More distinct statements than a connection keeps: the cache is emptied, reads go on.
-            for value in 0 ... ReadConnection.statementLimit + 5 {
+            for value in 0 ... KeptConnection.statementLimit + 5 {
                 let text = "SELECT \(value) AS v"
                 let row = try await t.app.readDB.raw(SQLQueryString(text)).first()
                 #expect(try row?.decode(column: "v", as: Int.self) == value)
             }
             let kept = reader.withIdleConnections { $0.map(\.statementCount) }
-            #expect(!kept.isEmpty && kept.allSatisfy { $0 <= ReadConnection.statementLimit })
+            #expect(!kept.isEmpty && kept.allSatisfy { $0 <= KeptConnection.statementLimit })
             #expect(kept.max() ?? 0 < 20)
 
             // A read leaves no statement part-way, so it holds no snapshot of the database.

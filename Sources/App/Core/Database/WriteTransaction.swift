@@ -32,21 +32,16 @@ public enum WriteError: Error, CustomStringConvertible {
     public var description: String { "A write transaction was opened inside another one; pass the transaction down instead." }
 }
 
-extension DatabaseID {
-    /// SQLite: the connections that write transactions use. The driver keeps one connection per
-    /// event loop, and a group commit holds its connection for the whole transaction; on connections
-    /// of their own, the reads of the event loop it runs on do not wait for it.
-    static let sqliteWriter = DatabaseID(string: "sqlite-writer")
-}
-
 extension Application {
     private struct WriteGateKey: StorageKey { typealias Value = WriteGate }
     private struct WriteBatcherKey: StorageKey { typealias Value = WriteBatcher }
 
-    /// Where write transactions run: on SQLite the writer connections (`DatabaseID.sqliteWriter`),
-    /// on PostgreSQL the one pool.
+    /// Where write transactions run: on SQLite the write connections (`SQLiteWriteDatabase`), on
+    /// PostgreSQL the one pool.
     var writeDB: any Database {
-        databases.ids().contains(.sqliteWriter) ? db(.sqliteWriter) : db
+        let db = self.db
+        guard let sqliteWriter else { return db }
+        return SQLiteWriteDatabase(connections: sqliteWriter, connection: nil, threadPool: threadPool, context: db.context, inTransaction: false)
     }
 
     var writeGate: WriteGate? {
@@ -66,7 +61,7 @@ extension Application {
     /// Writers that arrive while another write commits go together in the next transaction
     /// (`WriteBatcher`), each in its own savepoint: they share one commit, while a body that throws
     /// takes back only its own changes and entries. The transaction runs on `writeDB` (on SQLite
-    /// the writer connections), whichever `db` is given.
+    /// the write connections), whichever `db` is given.
     public func write<T: Sendable>(
         context: AuditContext,
         on db: (any Database)? = nil,

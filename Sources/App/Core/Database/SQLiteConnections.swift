@@ -9,8 +9,8 @@ import SQLiteKit
 import Vapor
 import VaporCSQLite
 
-/// Reads on SQLite outside any transaction, on connections of our own that keep their prepared
-/// statements.
+/// SQLite connections of our own that keep their prepared statements: one set for reads outside
+/// any transaction (`Request.readDB`), one for write transactions (`Application.writeDB`).
 ///
 /// SQLiteNIO prepares every statement anew, runs it on its thread pool and hands each row back to
 /// the event loop as a task of its own; SQLiteKit then converts every value through a dynamic
@@ -20,46 +20,60 @@ import VaporCSQLite
 ///
 /// The connections are the same SQLite library as the driver's (`VaporCSQLite`), so file locks
 /// are shared as SQLite requires; the database is in WAL mode, so a read never waits for a writer
-/// and sees what was committed when it began. `query_only` makes a write through them fail.
-/// Writes and reads inside a write transaction stay on the driver (`Application.write`).
-final class SQLiteReader: Sendable {
+/// and sees what was committed when it began. On the read connections `query_only` makes a write
+/// fail; the write connections are used by one write transaction at a time (`SQLiteWriteDatabase`).
+final class SQLiteConnections: Sendable {
     let path: String
-    /// Connections not in use, and whether the reader was closed (at shutdown: a read that ends
-    /// after closes its connection instead of giving it back). One lock for both.
+    let mode: KeptConnection.Mode
+    /// Connections not in use, and whether the set was closed (at shutdown: a connection given
+    /// back after closes instead). One lock for both.
     private let state = NIOLockedValueBox(State())
-    /// Connections kept when idle; reads run on the caller's thread, so about as many as there are cores.
+    /// Connections kept when idle: reads run on the caller's thread, so about as many as there are
+    /// cores; writes one transaction at a time, so one or two.
     let keep: Int
+    /// How long a statement waits for a lock another connection holds before it fails as busy.
+    let lockWait: Int32
 
     private struct State {
-        var idle: [ReadConnection] = []
+        var idle: [KeptConnection] = []
         var closed = false
     }
 
     var idleCount: Int { state.withLockedValue { $0.idle.count } }
 
     /// The idle connections, for tests to look into.
-    func withIdleConnections<T>(_ body: ([ReadConnection]) -> T) -> T {
+    func withIdleConnections<T>(_ body: ([KeptConnection]) -> T) -> T {
         state.withLockedValue { body($0.idle) }
     }
 
     /// `path` is resolved against the working directory now, as the driver resolves it when it opens.
-    init(path: String, keep: Int = max(2, System.coreCount)) {
+    init(path: String, mode: KeptConnection.Mode, keep: Int? = nil, lockWait: Int32? = nil) {
         self.path = URL(fileURLWithPath: path).path
-        self.keep = keep
+        self.mode = mode
+        self.keep = keep ?? (mode == .read ? max(2, System.coreCount) : 2)
+        self.lockWait = lockWait ?? (mode == .read ? KeptConnection.readLockWait : KeptConnection.writeLockWait)
     }
 
-    /// Runs one statement and returns its rows.
+    /// Runs one statement on an idle connection and returns its rows.
     func query(_ sql: String, _ binds: [SQLiteData]) throws -> [ReadRow] {
-        let connection = try state.withLockedValue { $0.idle.popLast() } ?? ReadConnection(path: path)
-        defer {
-            let closing = state.withLockedValue { state -> ReadConnection? in
-                guard state.idle.count < keep, !state.closed else { return connection }
-                state.idle.append(connection)
-                return nil
-            }
-            closing?.close()
-        }
+        let connection = try checkOut()
+        defer { checkIn(connection) }
         return try connection.query(sql, binds)
+    }
+
+    /// An idle connection, or a new one when none is idle. Give it back with `checkIn`.
+    func checkOut() throws -> KeptConnection {
+        try state.withLockedValue { $0.idle.popLast() } ?? KeptConnection(path: path, mode: mode, lockWait: lockWait)
+    }
+
+    /// Keeps `connection` for the next caller, or closes it when enough are kept or the set is closed.
+    func checkIn(_ connection: KeptConnection) {
+        let closing = state.withLockedValue { state -> KeptConnection? in
+            guard state.idle.count < keep, !state.closed, connection.isOpen, !connection.inTransaction else { return connection }
+            state.idle.append(connection)
+            return nil
+        }
+        closing?.close()
     }
 
     /// Closes the idle connections (at shutdown; a read still running closes its own after).
@@ -72,36 +86,51 @@ final class SQLiteReader: Sendable {
     }
 }
 
-/// One SQLite connection with its prepared statements. Used by one thread at a time (`SQLiteReader`
-/// hands it out under a lock), so it needs no lock of its own.
-final class ReadConnection: @unchecked Sendable {
+/// One SQLite connection with its prepared statements. Used by one caller at a time
+/// (`SQLiteConnections` hands it out under a lock), so it needs no lock of its own.
+final class KeptConnection: @unchecked Sendable {
+    enum Mode: Sendable { case read, write }
+
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
     /// Statements kept per connection. The app's reads are a few dozen texts; one with a list of
     /// values (`IN (…)`) has a text per length, so the cache is emptied when it is full.
     static let statementLimit = 200
+    /// In WAL mode a reader meets a lock only in rare moments (recovery after a crash, a checkpoint
+    /// that restarts the log). It waits up to 5 s and then fails, where the driver's connections
+    /// would wait for ever.
+    static let readLockWait: Int32 = 5_000
+    /// How long a write waits for another process's write lock (the admin CLI's, say) before it
+    /// fails as busy, which the caller hears as "try again" (`TransientWriteError`). The driver's
+    /// connections wait for ever. In milliseconds, as `readLockWait`.
+    static let writeLockWait: Int32 = 30_000
 
-    init(path: String) throws {
+    init(path: String, mode: Mode = .read, lockWait: Int32 = readLockWait) throws {
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
         let opened = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
         guard opened == SQLITE_OK, let handle else {
             let message = handle.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "kode \(opened)"
             sqlite_nio_sqlite3_close(handle)
-            throw SQLiteReadError(message: "Kunne ikke åpne \(path) for lesing: \(message)")
+            throw SQLiteStatementError(message: "Kunne ikke åpne \(path): \(message)", code: opened)
         }
         self.handle = handle
-        // In WAL mode a reader meets a lock only in rare moments (recovery after a crash, a checkpoint
-        // that restarts the log). It waits up to 5 s and then fails, where the driver's connections
-        // would wait for ever.
-        sqlite_nio_sqlite3_busy_timeout(handle, 5_000)
+        // Errors name the constraint kind (unique, foreign key), as the driver's do.
+        sqlite_nio_sqlite3_extended_result_codes(handle, 1)
+        sqlite_nio_sqlite3_busy_timeout(handle, lockWait)
         do {
-            try execute("PRAGMA query_only=1")
-            // A kept statement keeps its plan whatever is bound. Without this, SQLite compiles a
-            // statement again when a bound value might change its plan: the portfolio's counts
-            // (sixteen FILTER clauses, each with its own binds) were compiled anew on every read.
-            let stable = samskap_sqlite_enable_qpsg(UnsafeMutableRawPointer(handle))
-            guard stable == SQLITE_OK else { throw error(stable) }
+            switch mode {
+            case .read:
+                try execute("PRAGMA query_only=1")
+                // A kept statement keeps its plan whatever is bound. Without this, SQLite compiles a
+                // statement again when a bound value might change its plan: the portfolio's counts
+                // (sixteen FILTER clauses, each with its own binds) were compiled anew on every read.
+                let stable = samskap_sqlite_enable_qpsg(UnsafeMutableRawPointer(handle))
+                guard stable == SQLITE_OK else { throw error(stable) }
+            case .write:
+                // As the driver's connections: references are checked.
+                try execute("PRAGMA foreign_keys=ON")
+            }
         } catch {
             close()
             throw error
@@ -135,14 +164,21 @@ final class ReadConnection: @unchecked Sendable {
         statements = [:]
     }
 
-    private func execute(_ sql: String) throws {
+    var isOpen: Bool { handle != nil }
+
+    /// Whether a transaction is open on the connection (SQLite has left autocommit).
+    var inTransaction: Bool { handle.map { sqlite_nio_sqlite3_get_autocommit($0) == 0 } ?? false }
+
+    /// Runs statements without binds or rows (BEGIN, COMMIT, a PRAGMA), not kept.
+    func execute(_ sql: String) throws {
         let result = sqlite_nio_sqlite3_exec(handle, sql, nil, nil, nil)
         guard result == SQLITE_OK else { throw error(result) }
     }
 
-    private func error(_ code: Int32) -> SQLiteReadError {
+    private func error(_ code: Int32) -> SQLiteStatementError {
         let message = sqlite_nio_sqlite3_errmsg(handle).map { String(cString: $0) } ?? "kode \(code)"
-        return SQLiteReadError(message: message, code: code)
+        let extended = handle.map { sqlite_nio_sqlite3_extended_errcode($0) } ?? code
+        return SQLiteStatementError(message: message, code: extended)
     }
 
     /// The statement for `sql`, prepared on first use.
@@ -157,7 +193,7 @@ final class ReadConnection: @unchecked Sendable {
     }
 
     func query(_ sql: String, _ binds: [SQLiteData]) throws -> [ReadRow] {
-        guard handle != nil else { throw SQLiteReadError(message: "Lesetilkoblingen er lukket.") }
+        guard handle != nil else { throw SQLiteStatementError(message: "Tilkoblingen er lukket.", code: SQLITE_MISUSE) }
         let statement = try statement(sql)
         // Reset ends the read: a statement left open would hold its snapshot and keep the WAL from
         // being checkpointed past it.
@@ -250,10 +286,20 @@ final class ReadConnection: @unchecked Sendable {
 /// SQLite copies text and blobs bound with this destructor (`SQLITE_TRANSIENT`).
 private let readerTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-struct SQLiteReadError: Error, CustomStringConvertible {
+/// A failed SQLite call on a `KeptConnection`, with SQLite's extended result code.
+struct SQLiteStatementError: Error, CustomStringConvertible, DatabaseError {
     var message: String
     var code: Int32 = SQLITE_ERROR
-    var description: String { "SQLite (lesing): \(message)" }
+    var description: String { "SQLite: \(message)" }
+
+    /// The primary result code (the low byte of the extended one).
+    var primaryCode: Int32 { code & 0xFF }
+
+    var isSyntaxError: Bool { primaryCode == SQLITE_ERROR || primaryCode == SQLITE_SCHEMA }
+    var isConnectionClosed: Bool { primaryCode == SQLITE_MISUSE || primaryCode == SQLITE_CANTOPEN }
+    var isConstraintFailure: Bool { primaryCode == SQLITE_CONSTRAINT }
+    /// Another connection held the lock for longer than the connection waits.
+    var isBusy: Bool { primaryCode == SQLITE_BUSY || primaryCode == SQLITE_LOCKED }
 }
 
 /// The column names of one result, shared by its rows.
@@ -330,9 +376,9 @@ struct MissingReadColumn: Error, CustomStringConvertible {
     var description: String { "Kolonnen \(column) finnes ikke i svaret." }
 }
 
-/// `SQLiteReader` as an `SQLDatabase`, so SQLKit's queries run on it unchanged.
+/// The read connections (`SQLiteConnections`) as an `SQLDatabase`, so SQLKit's queries run on it unchanged.
 struct SQLiteReadDatabase: SQLDatabase {
-    let reader: SQLiteReader
+    let reader: SQLiteConnections
     let logger: Logger
     let eventLoop: any EventLoop
 
@@ -351,11 +397,7 @@ struct SQLiteReadDatabase: SQLDatabase {
     }
 
     private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> ()) throws {
-        let (sql, binds) = serialize(query)
-        // The statement only: its values are personal data.
-        if let level = queryLogLevel { logger.log(level: level, "\(sql)") }
-        let values = try binds.map(Self.data)
-        for row in try reader.query(sql, values) { onRow(row) }
+        try runKept(query, onRow, execute: reader.query)
     }
 
     /// One encoder for every bind: each one made holds a JSON encoder of its own.
@@ -375,10 +417,10 @@ struct SQLiteReadDatabase: SQLDatabase {
 }
 
 extension Application {
-    private struct SQLiteReaderKey: StorageKey { typealias Value = SQLiteReader }
+    private struct SQLiteReaderKey: StorageKey { typealias Value = SQLiteConnections }
 
     /// The reader of an SQLite deployment (`nil` on PostgreSQL).
-    var sqliteReader: SQLiteReader? {
+    var sqliteReader: SQLiteConnections? {
         storage[SQLiteReaderKey.self]
     }
 
@@ -393,7 +435,7 @@ extension Application {
     func useSQLiteReader(path: String) async {
         // An in-memory database is the driver's connection's own; another connection would see an empty one.
         guard path != ":memory:" else { return }
-        await storage.setWithAsyncShutdown(SQLiteReaderKey.self, to: SQLiteReader(path: path)) { $0.close() }
+        await storage.setWithAsyncShutdown(SQLiteReaderKey.self, to: SQLiteConnections(path: path, mode: .read)) { $0.close() }
     }
 }
 
