@@ -86,10 +86,14 @@ final class SQLiteConnections: Sendable {
     }
 }
 
-/// One SQLite connection with its prepared statements. Used by one caller at a time
-/// (`SQLiteConnections` hands it out under a lock), so it needs no lock of its own.
+/// One SQLite connection with its prepared statements. `SQLiteConnections` hands it to one caller
+/// at a time; a write transaction's statements are that caller's, one after another. Its own lock
+/// only makes sure two statements can never run on it at once, should a write body ever start
+/// two at the same time (SQLite's connections are opened without their own mutex).
 final class KeptConnection: @unchecked Sendable {
     enum Mode: Sendable { case read, write }
+
+    private let lock = NIOLock()
 
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
@@ -153,6 +157,10 @@ final class KeptConnection: @unchecked Sendable {
     var planIsStable: Bool { handle.map { samskap_sqlite_qpsg_enabled(UnsafeMutableRawPointer($0)) == 1 } ?? false }
 
     func close() {
+        lock.withLock { closeLocked() }
+    }
+
+    private func closeLocked() {
         finalizeStatements()
         if let handle { sqlite_nio_sqlite3_close(handle) }
         handle = nil
@@ -164,13 +172,17 @@ final class KeptConnection: @unchecked Sendable {
         statements = [:]
     }
 
-    var isOpen: Bool { handle != nil }
+    var isOpen: Bool { lock.withLock { handle != nil } }
 
     /// Whether a transaction is open on the connection (SQLite has left autocommit).
-    var inTransaction: Bool { handle.map { sqlite_nio_sqlite3_get_autocommit($0) == 0 } ?? false }
+    var inTransaction: Bool { lock.withLock { handle.map { sqlite_nio_sqlite3_get_autocommit($0) == 0 } ?? false } }
 
     /// Runs statements without binds or rows (BEGIN, COMMIT, a PRAGMA), not kept.
     func execute(_ sql: String) throws {
+        try lock.withLock { try executeLocked(sql) }
+    }
+
+    private func executeLocked(_ sql: String) throws {
         let result = sqlite_nio_sqlite3_exec(handle, sql, nil, nil, nil)
         guard result == SQLITE_OK else { throw error(result) }
     }
@@ -193,6 +205,10 @@ final class KeptConnection: @unchecked Sendable {
     }
 
     func query(_ sql: String, _ binds: [SQLiteData]) throws -> [ReadRow] {
+        try lock.withLock { try queryLocked(sql, binds) }
+    }
+
+    private func queryLocked(_ sql: String, _ binds: [SQLiteData]) throws -> [ReadRow] {
         guard handle != nil else { throw SQLiteStatementError(message: "Tilkoblingen er lukket.", code: SQLITE_MISUSE) }
         let statement = try statement(sql)
         // Reset ends the read: a statement left open would hold its snapshot and keep the WAL from
