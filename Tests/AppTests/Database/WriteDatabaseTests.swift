@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 import Testing
 
@@ -53,10 +54,16 @@ struct WriteDatabaseTests {
         try await withTestApp { t in
             let office = try await t.office("9901")
             let id = try office.requireID()
+            try await rename(t, id, to: office.name)
+            // The connection with its statements is there before the failed write and after it: the
+            // transaction was rolled back, not left for `checkIn` to close.
+            let kept = t.app.sqliteWriter?.withIdleConnections { $0.map(\.statementCount) }
+            #expect(kept.map { !$0.isEmpty } ?? true)
             let entries = try await t.auditEntries().count
             await #expect(throws: Boom.self) { try await rename(t, id, to: "NAV Tapt", fail: true) }
             #expect(try await t.office("9901").name == office.name)
             #expect(try await t.auditEntries().count == entries)
+            #expect(t.app.sqliteWriter?.withIdleConnections { $0.map(\.statementCount) } == kept)
 
             do {
                 try await t.app.write(context: .cli) { db, _ in
@@ -113,6 +120,7 @@ struct WriteDatabaseTests {
             } catch {
                 #expect(TransientWriteError.matches(error), "\(String(reflecting: error))")
             }
+            #expect(impatient.idleCount == 1)
             #expect(impatient.withIdleConnections { $0.allSatisfy { !$0.inTransaction } })
             try other.execute("ROLLBACK")
             #expect(try await t.office("9901").name != "NAV Venter")
@@ -121,6 +129,135 @@ struct WriteDatabaseTests {
                 try await (tx as! any SQLDatabase).raw("UPDATE offices SET name = \(bind: "NAV Venter") WHERE id = \(bind: id)").run()
             }
             #expect(try await t.office("9901").name == "NAV Venter")
+        }
+    }
+
+    /// SQLite: a COMMIT that fails (here a reference broken under `defer_foreign_keys`, checked only
+    /// at the commit) keeps nothing and leaves the connection kept, outside any transaction.
+    @Test func aFailedCommitKeepsNothing() async throws {
+        try await withTestApp { t in
+            guard let writer = t.app.sqliteWriter else {
+                #expect(t.dialect == .postgres)
+                return
+            }
+            let office = try await t.office("9901")
+            let id = try office.requireID()
+            try await rename(t, id, to: office.name)
+            let idle = writer.idleCount
+            do {
+                try await t.app.writeDB.transaction { tx in
+                    let sql = tx as! any SQLDatabase
+                    try await sql.raw("PRAGMA defer_foreign_keys=ON").run()
+                    try await sql.raw("UPDATE offices SET name = \(bind: "NAV Brutt") WHERE id = \(bind: id)").run()
+                    try await sql.raw("UPDATE users SET office_id = \(bind: UUID()) WHERE id = (SELECT id FROM users ORDER BY username LIMIT 1)").run()
+                }
+                Issue.record("A transaction with a broken reference was committed")
+            } catch {
+                #expect((error as? any DatabaseError)?.isConstraintFailure == true, "\(String(reflecting: error))")
+            }
+            #expect(try await t.office("9901").name == office.name)
+            #expect(writer.idleCount == idle)
+            #expect(writer.withIdleConnections { $0.allSatisfy { !$0.inTransaction && !$0.hasStatementRunning } })
+            try await rename(t, id, to: "NAV Etter commit")
+            #expect(try await t.office("9901").name == "NAV Etter commit")
+        }
+    }
+
+    /// SQLite: a connection given back inside a transaction is closed, not kept: kept, it would
+    /// hold the write lock and every later write would wait for it and fail.
+    @Test func aConnectionGivenBackInATransactionIsClosed() async throws {
+        try await withTestApp { t in
+            guard let writer = t.app.sqliteWriter else {
+                #expect(t.dialect == .postgres)
+                return
+            }
+            let id = try await t.office("9901").requireID()
+            try await rename(t, id, to: "NAV Før")
+            let idle = writer.idleCount
+            #expect(idle >= 1)
+            let left = NIOLockedValueBox<KeptConnection?>(nil)
+            try await (t.app.writeDB as! any SQLDatabase).withSession { session in
+                try await session.raw("BEGIN IMMEDIATE").run()
+                left.withLockedValue { $0 = (session as? SQLiteWriteDatabase)?.connection }
+            }
+            let connection = try #require(left.withLockedValue { $0 })
+            #expect(!connection.isOpen)
+            #expect(writer.idleCount == idle - 1)
+            try await rename(t, id, to: "NAV Etter")
+            #expect(try await t.office("9901").name == "NAV Etter")
+        }
+    }
+
+    /// SQLite: a transaction's database used after its transaction ended (kept in a task nobody
+    /// awaited, say) runs nothing, rather than join the transaction that holds the connection then.
+    @Test func aTransactionsDatabaseRunsNothingAfterIt() async throws {
+        try await withTestApp { t in
+            guard t.app.sqliteWriter != nil else {
+                #expect(t.dialect == .postgres)
+                return
+            }
+            let id = try await t.office("9901").requireID()
+            let escaped = NIOLockedValueBox<(any Database)?>(nil)
+            try await t.app.writeDB.transaction { tx in
+                escaped.withLockedValue { $0 = tx }
+                try await (tx as! any SQLDatabase).raw("UPDATE offices SET name = \(bind: "NAV Innenfor") WHERE id = \(bind: id)").run()
+            }
+            let tx = try #require(escaped.withLockedValue { $0 }) as! any SQLDatabase
+            do {
+                try await tx.raw("UPDATE offices SET name = \(bind: "NAV Utenfor") WHERE id = \(bind: id)").run()
+                Issue.record("A statement ran on a transaction that had ended")
+            } catch {
+                #expect((error as? SQLiteStatementError)?.isConnectionClosed == true, "\(String(reflecting: error))")
+            }
+            #expect(try await t.office("9901").name == "NAV Innenfor")
+        }
+    }
+
+    /// What one side writes, the other reads the same: the write connections and the driver bind
+    /// and read dates, booleans, optionals, enums and ids alike.
+    @Test func valuesReadTheSameOnTheWriterAndTheDriver() async throws {
+        try await withTestApp { t in
+            let office = try await t.office("9901")
+            let officeID = try office.requireID()
+            let user = try await t.user("veileder1")
+            func employer(_ name: String, orgnr: String, full: Bool) -> Employer {
+                let employer = Employer()
+                employer.$office.id = officeID
+                employer.name = name
+                employer.nameKey = Employer.nameKey(name)
+                employer.orgnr = full ? orgnr : nil
+                employer.industry = full ? .q : nil
+                employer.size = full ? .upTo20 : nil
+                employer.cooperationStatus = full ? .inDialogue : .new
+                employer.isDemo = full
+                employer.createdAt = Date(timeIntervalSince1970: 1_795_000_000.5)
+                employer.$createdBy.id = full ? user.id : nil
+                employer.updatedAt = full ? Date(timeIntervalSince1970: 1_795_100_000.25) : nil
+                return employer
+            }
+            func same(_ a: Employer, _ b: Employer) -> Bool {
+                a.id == b.id && a.$office.id == b.$office.id && a.name == b.name && a.orgnr == b.orgnr && a.industry == b.industry
+                    && a.size == b.size && a.cooperationStatus == b.cooperationStatus && a.isDemo == b.isDemo
+                    && a.createdAt == b.createdAt && a.$createdBy.id == b.$createdBy.id && a.updatedAt == b.updatedAt
+            }
+            for full in [true, false] {
+                let written = employer("Skrevet \(full)", orgnr: "999888771", full: full)
+                try await t.app.writeDB.transaction { tx in try await written.create(on: tx) }
+                let read = try #require(try await Employer.find(written.id, on: t.db))
+                #expect(same(written, read))
+
+                let other = employer("Driver \(full)", orgnr: "999888772", full: full)
+                try await other.create(on: t.db)
+                let back = try await t.app.writeDB.transaction { tx in try await Employer.find(other.id, on: tx) }
+                #expect(same(other, try #require(back)))
+                // And a filter on each kind of value finds it on the writer.
+                let found = try await t.app.writeDB.transaction { tx in
+                    try await Employer.query(on: tx).filter(\.$office.$id == officeID).filter(\.$isDemo == full)
+                        .filter(\.$cooperationStatus == other.cooperationStatus).filter(\.$createdAt == other.createdAt)
+                        .filter(\.$updatedAt == other.updatedAt).sort(\.$name).all().map(\.name)
+                }
+                #expect(found == ["Driver \(full)", "Skrevet \(full)"])
+            }
         }
     }
 }

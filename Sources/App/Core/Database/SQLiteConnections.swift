@@ -67,7 +67,9 @@ final class SQLiteConnections: Sendable {
     }
 
     /// Keeps `connection` for the next caller, or closes it when enough are kept or the set is closed.
+    /// Its lease ends first: a database bound to it by the caller that gives it back can run nothing more.
     func checkIn(_ connection: KeptConnection) {
+        connection.endLease()
         let closing = state.withLockedValue { state -> KeptConnection? in
             guard state.idle.count < keep, !state.closed, connection.isOpen, !connection.inTransaction else { return connection }
             state.idle.append(connection)
@@ -97,6 +99,10 @@ final class KeptConnection: @unchecked Sendable {
 
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
+    /// Counts the times the connection was given back to its set. A write transaction's database
+    /// is bound to one lease: a statement it starts after the transaction ended fails, rather than
+    /// run inside whatever transaction holds the connection then.
+    private var lease = 0
     /// Statements kept per connection. The app's reads are a few dozen texts; one with a list of
     /// values (`IN (…)`) has a text per length, so the cache is emptied when it is full.
     static let statementLimit = 200
@@ -145,16 +151,23 @@ final class KeptConnection: @unchecked Sendable {
 
     /// How often SQLite compiled the kept statements again since they were prepared (tests).
     var reprepares: Int {
-        statements.values.reduce(0) { $0 + Int(sqlite_nio_sqlite3_stmt_status($1, SQLITE_STMTSTATUS_REPREPARE, 0)) }
+        lock.withLock { statements.values.reduce(0) { $0 + Int(sqlite_nio_sqlite3_stmt_status($1, SQLITE_STMTSTATUS_REPREPARE, 0)) } }
     }
 
-    var statementCount: Int { statements.count }
+    var statementCount: Int { lock.withLock { statements.count } }
 
     /// Whether a kept statement was left part-way (not run to its end or reset): it would hold its
     /// read snapshot and keep the WAL from being checkpointed past it (tests).
-    var hasStatementRunning: Bool { statements.values.contains { sqlite_nio_sqlite3_stmt_busy($0) != 0 } }
+    var hasStatementRunning: Bool { lock.withLock { statements.values.contains { sqlite_nio_sqlite3_stmt_busy($0) != 0 } } }
 
-    var planIsStable: Bool { handle.map { samskap_sqlite_qpsg_enabled(UnsafeMutableRawPointer($0)) == 1 } ?? false }
+    var planIsStable: Bool { lock.withLock { handle.map { samskap_sqlite_qpsg_enabled(UnsafeMutableRawPointer($0)) == 1 } ?? false } }
+
+    /// The lease the connection is on now (see `lease`).
+    var currentLease: Int { lock.withLock { lease } }
+
+    func endLease() {
+        lock.withLock { lease += 1 }
+    }
 
     func close() {
         lock.withLock { closeLocked() }
@@ -162,7 +175,9 @@ final class KeptConnection: @unchecked Sendable {
 
     private func closeLocked() {
         finalizeStatements()
-        if let handle { sqlite_nio_sqlite3_close(handle) }
+        // Every statement is finalized, so the handle closes now; should anything still hold it,
+        // `close_v2` closes it when that ends instead of leaving it (and a transaction) open.
+        if let handle { sqlite_nio_sqlite3_close_v2(handle) }
         handle = nil
     }
 
@@ -204,8 +219,14 @@ final class KeptConnection: @unchecked Sendable {
         return statement
     }
 
-    func query(_ sql: String, _ binds: [SQLiteData]) throws -> [ReadRow] {
-        try lock.withLock { try queryLocked(sql, binds) }
+    /// Runs `sql`; with a `lease`, only while the connection is still on it.
+    func query(_ sql: String, _ binds: [SQLiteData], lease: Int? = nil) throws -> [ReadRow] {
+        try lock.withLock {
+            if let lease, lease != self.lease {
+                throw SQLiteStatementError(message: "Transaksjonen denne spørringen hørte til, er avsluttet.", code: SQLITE_MISUSE)
+            }
+            return try queryLocked(sql, binds)
+        }
     }
 
     private func queryLocked(_ sql: String, _ binds: [SQLiteData]) throws -> [ReadRow] {
@@ -314,8 +335,9 @@ struct SQLiteStatementError: Error, CustomStringConvertible, DatabaseError {
     var isSyntaxError: Bool { primaryCode == SQLITE_ERROR || primaryCode == SQLITE_SCHEMA }
     var isConnectionClosed: Bool { primaryCode == SQLITE_MISUSE || primaryCode == SQLITE_CANTOPEN }
     var isConstraintFailure: Bool { primaryCode == SQLITE_CONSTRAINT }
-    /// Another connection held the lock for longer than the connection waits.
-    var isBusy: Bool { primaryCode == SQLITE_BUSY || primaryCode == SQLITE_LOCKED }
+    /// Another connection held the lock for longer than the connection waits. (`SQLITE_LOCKED` is
+    /// a conflict within one connection, without shared cache: a fault, not worth another try.)
+    var isBusy: Bool { primaryCode == SQLITE_BUSY }
 }
 
 /// The column names of one result, shared by its rows.

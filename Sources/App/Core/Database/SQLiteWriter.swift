@@ -18,7 +18,8 @@ import Vapor
 /// One transaction at a time per connection; the write gate and the group commit
 /// (`WriteBatcher`, `AuditBatcher`) keep this process to one transaction at a time anyway. The
 /// transaction takes the write lock at its start, so no statement inside it waits for a lock.
-/// A statement outside a transaction (a read through `writeDB`) runs on any idle connection.
+/// A statement outside a transaction (the app has none; `writeDB` is for transactions) runs on
+/// any idle connection, on the thread pool, since it may wait for the lock.
 struct SQLiteWriteDatabase: Database, SQLDatabase {
     let connections: SQLiteConnections
     /// The connection of the transaction (or `withConnection`) this database belongs to; `nil`:
@@ -27,17 +28,29 @@ struct SQLiteWriteDatabase: Database, SQLDatabase {
     let threadPool: NIOThreadPool
     let context: DatabaseContext
     let inTransaction: Bool
+    /// The connection's lease when it was bound (`KeptConnection.lease`): a statement started
+    /// after the connection was given back fails instead of joining another transaction.
+    var lease: Int?
 
     var dialect: any SQLDialect { SQLiteDialect() }
 
     private func bound(to connection: KeptConnection, inTransaction: Bool) -> SQLiteWriteDatabase {
-        SQLiteWriteDatabase(connections: connections, connection: connection, threadPool: threadPool, context: context, inTransaction: inTransaction)
+        SQLiteWriteDatabase(connections: connections, connection: connection, threadPool: threadPool, context: context,
+                            inTransaction: inTransaction, lease: connection.currentLease)
     }
 
     // MARK: Fluent
 
     func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> ()) -> EventLoopFuture<Void> {
-        eventLoop.makeCompletedFuture { try run(Self.statement(for: query)) { onOutput(FluentRowOutput(row: $0)) } }
+        let statement = Self.statement(for: query)
+        return perform { try run(statement) { onOutput(FluentRowOutput(row: $0)) } }
+    }
+
+    /// On the caller's thread on a bound connection (it holds the write lock, nothing waits);
+    /// on the thread pool otherwise.
+    private func perform(_ work: @escaping @Sendable () throws -> Void) -> EventLoopFuture<Void> {
+        guard connection == nil else { return eventLoop.makeCompletedFuture(withResultOf: work) }
+        return threadPool.runIfActive(eventLoop: eventLoop, work)
     }
 
     /// Fluent's query as SQL, as the driver builds it: a `.create` returns the id it stored.
@@ -62,7 +75,8 @@ struct SQLiteWriteDatabase: Database, SQLDatabase {
             }
             if schema.createFields.isEmpty, schema.deleteFields.isEmpty { return eventLoop.makeSucceededFuture(()) }
         }
-        return eventLoop.makeCompletedFuture { try run(SQLSchemaConverter(delegate: WriterConverterDelegate()).convert(schema)) { _ in } }
+        let statement = SQLSchemaConverter(delegate: WriterConverterDelegate()).convert(schema)
+        return perform { try run(statement) { _ in } }
     }
 
     /// SQLite has no enum types; enum columns are text.
@@ -84,11 +98,17 @@ struct SQLiteWriteDatabase: Database, SQLDatabase {
         }
     }
 
-    /// `BEGIN IMMEDIATE` … `COMMIT` on a connection of its own; rolled back when `body` throws.
+    /// `BEGIN IMMEDIATE` … `COMMIT` on a connection of its own, or on the one `withConnection`
+    /// holds (as the driver does); rolled back when `body` throws.
     private func runTransaction<T: Sendable>(_ body: (any Database) async throws -> T) async throws -> T {
+        if let connection { return try await runTransaction(on: connection, body) }
         let connection = try connections.checkOut()
         // Given back after the transaction; one left open (a failed rollback) is closed instead.
         defer { connections.checkIn(connection) }
+        return try await runTransaction(on: connection, body)
+    }
+
+    private func runTransaction<T: Sendable>(on connection: KeptConnection, _ body: (any Database) async throws -> T) async throws -> T {
         try await threadPool.runIfActive { try connection.execute("BEGIN IMMEDIATE") }
         do {
             let result = try await body(bound(to: connection, inTransaction: true))
@@ -104,11 +124,12 @@ struct SQLiteWriteDatabase: Database, SQLDatabase {
     // MARK: SQLKit
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
-        eventLoop.makeCompletedFuture { try run(query, onRow) }
+        perform { try run(query, onRow) }
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
-        try run(query, onRow)
+        guard connection == nil else { return try run(query, onRow) }
+        try await threadPool.runIfActive { try run(query, onRow) }
     }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
@@ -120,7 +141,7 @@ struct SQLiteWriteDatabase: Database, SQLDatabase {
 
     private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> ()) throws {
         try runKept(query, onRow) { sql, binds in
-            if let connection { return try connection.query(sql, binds) }
+            if let connection { return try connection.query(sql, binds, lease: lease) }
             return try connections.query(sql, binds)
         }
     }

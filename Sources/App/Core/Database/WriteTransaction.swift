@@ -37,7 +37,8 @@ extension Application {
     private struct WriteBatcherKey: StorageKey { typealias Value = WriteBatcher }
 
     /// Where write transactions run: on SQLite the write connections (`SQLiteWriteDatabase`), on
-    /// PostgreSQL the one pool.
+    /// PostgreSQL the one pool. For `transaction` (through `write`); a statement outside one
+    /// would wait for the write lock on its own.
     var writeDB: any Database {
         let db = self.db
         guard let sqliteWriter else { return db }
