@@ -81,6 +81,24 @@ public final class Meeting: Model, @unchecked Sendable {
     static func participants(fromJSON json: String) -> [MeetingParticipant] {
         (try? JSONDecoder().decode([MeetingParticipant].self, from: Data(json.utf8))) ?? []
     }
+
+    /// Whether the stored participants include the workplace (a mentor or the employer), which makes
+    /// a held meeting a contact at the workplace. The alerts ask this of every held meeting of a
+    /// pathway on each of its writes. Most lists name neither role, and a list whose text holds
+    /// neither word cannot; only the others are decoded, roles only.
+    static func includesWorkplace(participantsJSON json: String) -> Bool {
+        let workplace: [ParticipantRole] = [.mentor, .employer]
+        let text = Array(json.utf8)
+        let mentions = workplace.contains { role in
+            let word = Array(role.rawValue.utf8)
+            guard text.count >= word.count else { return false }
+            return (0...(text.count - word.count)).contains { start in text[start..<(start + word.count)].elementsEqual(word) }
+        }
+        guard mentions else { return false }
+        struct Role: Decodable { var role: ParticipantRole }
+        let roles = (try? JSONDecoder().decode([Role].self, from: Data(json.utf8))) ?? []
+        return roles.contains { workplace.contains($0.role) }
+    }
 }
 
 /// A private calendar-feed address of one user; only the SHA-256 of its token is kept.

@@ -135,4 +135,23 @@ struct DomainRulesTests {
         #expect(AuthController.safeNext("/ /evil.example") == nil)
         #expect(AuthController.safeNext("/admin/brukere?q=vera&kontor=1") == "/admin/brukere?q=vera&kontor=1")
     }
+
+    @Test("A held meeting is a workplace contact when a mentor or the employer took part, whatever the names say")
+    func meetingAtTheWorkplace() {
+        func stored(_ participants: [MeetingParticipant]) -> String {
+            let meeting = Meeting()
+            meeting.participants = participants
+            return meeting.participantsJSON
+        }
+        #expect(!Meeting.includesWorkplace(participantsJSON: stored([.init(role: .counselor), .init(role: .candidate)])))
+        #expect(Meeting.includesWorkplace(participantsJSON: stored([.init(role: .counselor), .init(role: .mentor)])))
+        #expect(Meeting.includesWorkplace(participantsJSON: stored([.init(role: .employer, name: "Kari")])))
+        // The words in a name alone do not count.
+        #expect(!Meeting.includesWorkplace(participantsJSON: stored([.init(role: .other, name: "mentor og arbeidsgiver")])))
+        #expect(!Meeting.includesWorkplace(participantsJSON: stored([])))
+        // Unreadable text counts as no participants, as `participants` reads it.
+        #expect(!Meeting.includesWorkplace(participantsJSON: "[{\"role\":\"mentor\""))
+        #expect(!Meeting.includesWorkplace(participantsJSON: ""))
+        #expect(Meeting.includesWorkplace(participantsJSON: "[ { \"role\" : \"arbeidsgiver\" } ]"))
+    }
 }

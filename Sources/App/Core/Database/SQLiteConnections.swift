@@ -114,6 +114,8 @@ final class KeptConnection: @unchecked Sendable {
     /// fails as busy, which the caller hears as "try again" (`TransientWriteError`). The driver's
     /// connections wait for ever. In milliseconds, as `readLockWait`.
     static let writeLockWait: Int32 = 30_000
+    /// The page cache of a write connection, in KiB (SQLite's default is 2 000).
+    static let writeCacheKiB = 65_536
 
     init(path: String, mode: Mode = .read, lockWait: Int32 = readLockWait) throws {
         var handle: OpaquePointer?
@@ -140,6 +142,11 @@ final class KeptConnection: @unchecked Sendable {
             case .write:
                 // As the driver's connections: references are checked.
                 try execute("PRAGMA foreign_keys=ON")
+                // Each write touches index pages all over the file (an event's, a contact's and an
+                // audit entry's keys are random). With SQLite's 2 MB default most of them were read
+                // from the file again on every write. The cache stays valid from one transaction to
+                // the next unless another connection wrote in between (WAL mode).
+                try execute("PRAGMA cache_size=-\(Self.writeCacheKiB)")
             }
         } catch {
             close()

@@ -85,19 +85,26 @@ enum PathwayEvaluation {
         }
     }
 
+    /// Read from the index by pathway alone, in its order (M0017).
+    static func ruleEventsQuery(_ ids: [UUID]) -> SQLQueryString {
+        """
+        SELECT pathway_id, id, type, occurred_at, employer_id FROM pathway_events
+        WHERE pathway_id IN (\(binds: ids)) AND withdrawn_at IS NULL
+        ORDER BY pathway_id, occurred_at, recorded_at, id
+        """
+    }
+
     /// The pathways' events as the rules read them, each pathway's in the order they happened;
     /// withdrawn events stay in the timeline but count for nothing.
     private static func ruleEvents(_ ids: [UUID], on sql: any SQLDatabase) async throws -> [UUID: [RuleEvent]] {
-        let rows = try await sql.raw("""
-            SELECT pathway_id, id, type, occurred_at, employer_id FROM pathway_events
-            WHERE pathway_id IN (\(binds: ids)) AND withdrawn_at IS NULL
-            ORDER BY pathway_id, occurred_at, recorded_at, id
-            """).all()
+        let rows = try await sql.raw(ruleEventsQuery(ids)).all()
         var events: [UUID: [RuleEvent]] = [:]
+        // One pathway (every write to it): its id is known, not read again from each row.
+        let only = ids.count == 1 ? ids.first : nil
         for row in rows {
             let raw = try row.decode(column: "type", as: String.self)
             guard let type = PathwayEventType(rawValue: raw) else { throw PathwayCriteriaStore.UnknownEventType(value: raw) }
-            events[try row.uuid("pathway_id"), default: []].append(RuleEvent(
+            events[try only ?? row.uuid("pathway_id"), default: []].append(RuleEvent(
                 id: try row.uuid("id"), type: type, occurredAt: try row.decode(column: "occurred_at", as: Date.self),
                 employerID: try row.uuidIfPresent("employer_id")))
         }
@@ -256,7 +263,8 @@ enum PathwayEvaluation {
             }
         let meetings = Dictionary(grouping: meetingRows, by: \.pathway_id)
         let agreements = try await AgreementTimeline.approvedTimelines(pathwayIDs: ids, on: db)
-        let openAlerts = try await Alert.query(on: db).filter(\.$pathway.$id ~~ ids).filter(\.$resolvedAt == nil).all()
+        let openAlerts = try await sql.select().column("*").from(Alert.schema)
+            .where("pathway_id", .in, ids).where("resolved_at", .is, SQLLiteral.null).models(Alert.self)
         let open = Dictionary(grouping: openAlerts, by: \.$pathway.id)
         let workplaceTypes: Set<PathwayEventType> = [.mentorContact, .employerFollowup, .evaluationMeeting, .firstWorkdayContact, .employerVisit]
 
@@ -268,8 +276,7 @@ enum PathwayEvaluation {
             // A held meeting whose event was withdrawn (recorded by mistake) no longer counts.
             let activeEvents = Set(events.map(\.id))
             for meeting in meetings where meeting.minutes_at != nil && (meeting.event_id.map(activeEvents.contains) ?? true) {
-                let roles = Set(Meeting.participants(fromJSON: meeting.participants).map(\.role))
-                if roles.contains(.mentor) || roles.contains(.employer) { workplace.append(meeting.starts_at) }
+                if Meeting.includesWorkplace(participantsJSON: meeting.participants) { workplace.append(meeting.starts_at) }
             }
             let texts = Dictionary(model.criteria.map { ($0.id, $0.text) }, uniquingKeysWith: { first, _ in first })
             let snapshot = AlertRules.Snapshot(
