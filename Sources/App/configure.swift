@@ -102,6 +102,7 @@ enum Migrations {
         M0014_AddQualityIndexes(),
         M0015_AddOfficeOverviewIndex(),
         M0016_AddAccessRequestRequesterIndex(),
+        M0017_WidenPathwayEventsIndex(),
     ]
 
     static func register(on app: Application) {

@@ -148,6 +148,24 @@ struct PathwayModelVersionTests {
         }
     }
 
+    @Test("A pathway's events are read for its rules from the index alone, in its order (the query plan); on PostgreSQL the index holds the same columns (M0017)")
+    func ruleEventsFromIndex() async throws {
+        try await withTestApp { t in
+            let query = PathwayEvaluation.ruleEventsQuery([UUID(), UUID()])
+            switch t.dialect {
+            case .sqlite:
+                struct Step: Decodable { var detail: String }
+                let plan = try await t.sql.raw("EXPLAIN QUERY PLAN \(query)").all(decoding: Step.self).map(\.detail)
+                #expect(plan.contains { $0.contains("USING COVERING INDEX pathway_events_pathway_idx (pathway_id=?)") }, "\(plan)")
+                #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "sorted by the index: \(plan)")
+            case .postgres:
+                struct Index: Decodable { var indexdef: String }
+                let index = try await t.sql.raw("SELECT indexdef FROM pg_indexes WHERE indexname = 'pathway_events_pathway_idx'").first(decoding: Index.self)
+                #expect(index?.indexdef.contains("(pathway_id, occurred_at, recorded_at, id, type, employer_id, withdrawn_at)") == true, "\(String(describing: index))")
+            }
+        }
+    }
+
     @Test("The leader's quality page: share met on time per criterion, for the office and per counselor; audited")
     func qualityPage() async throws {
         try await withTestApp { t in
