@@ -19,11 +19,16 @@ struct M0017_WidenPathwayEventsIndex: AsyncMigration {
         try await replace(with: ["pathway_id", "occurred_at"], on: database)
     }
 
+    /// In one transaction (both databases change their schema transactionally): a migration that
+    /// stops halfway must not leave the events without their index, nor the next start without
+    /// an index to drop.
     private func replace(with columns: [String], on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
-        try await sql.drop(index: "pathway_events_pathway_idx").run()
-        var builder = sql.create(index: "pathway_events_pathway_idx").on("pathway_events")
-        for column in columns { builder = builder.column(column) }
-        try await builder.run()
+        try await database.transaction { tx in
+            let sql = tx as! any SQLDatabase
+            try await sql.drop(index: "pathway_events_pathway_idx").run()
+            var builder = sql.create(index: "pathway_events_pathway_idx").on("pathway_events")
+            for column in columns { builder = builder.column(column) }
+            try await builder.run()
+        }
     }
 }

@@ -85,7 +85,7 @@ public final class Meeting: Model, @unchecked Sendable {
     /// Whether the stored participants include the workplace (a mentor or the employer), which makes
     /// a held meeting a contact at the workplace. The alerts ask this of every held meeting of a
     /// pathway on each of its writes. Most lists name neither role, and a list whose text holds
-    /// neither word cannot; only the others are decoded, roles only.
+    /// neither word cannot; only the others are decoded, as `participants` decodes them.
     static func includesWorkplace(participantsJSON json: String) -> Bool {
         let workplace: [ParticipantRole] = [.mentor, .employer]
         let text = Array(json.utf8)
@@ -95,9 +95,7 @@ public final class Meeting: Model, @unchecked Sendable {
             return (0...(text.count - word.count)).contains { start in text[start..<(start + word.count)].elementsEqual(word) }
         }
         guard mentions else { return false }
-        struct Role: Decodable { var role: ParticipantRole }
-        let roles = (try? JSONDecoder().decode([Role].self, from: Data(json.utf8))) ?? []
-        return roles.contains { workplace.contains($0.role) }
+        return participants(fromJSON: json).contains { workplace.contains($0.role) }
     }
 }
 

@@ -210,6 +210,29 @@ struct WriteDatabaseTests {
                 #expect((error as? SQLiteStatementError)?.isConnectionClosed == true, "\(String(reflecting: error))")
             }
             #expect(try await t.office("9901").name == "NAV Innenfor")
+
+            // A transaction on a held connection: its database ends with it, the holder's does not.
+            let held = try await (t.app.writeDB as! any SQLDatabase).withSession { session in
+                let db = session as! SQLiteWriteDatabase
+                try await db.transaction { tx in
+                    escaped.withLockedValue { $0 = tx }
+                    try await (tx as! any SQLDatabase).raw("UPDATE offices SET name = \(bind: "NAV Holdt") WHERE id = \(bind: id)").run()
+                }
+                let inner = try #require(escaped.withLockedValue { $0 }) as! any SQLDatabase
+                await #expect(throws: SQLiteStatementError.self) {
+                    try await inner.raw("UPDATE offices SET name = \(bind: "NAV Etter indre") WHERE id = \(bind: id)").run()
+                }
+                try await session.raw("SELECT 1 AS one").run()
+                return db
+            }
+            #expect(try await t.office("9901").name == "NAV Holdt")
+            // Given back, the holder's database starts no transaction either.
+            await #expect(throws: SQLiteStatementError.self) {
+                try await held.transaction { tx in
+                    try await (tx as! any SQLDatabase).raw("UPDATE offices SET name = \(bind: "NAV Foreldet") WHERE id = \(bind: id)").run()
+                }
+            }
+            #expect(try await t.office("9901").name == "NAV Holdt")
         }
     }
 

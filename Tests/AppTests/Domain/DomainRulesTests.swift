@@ -152,6 +152,9 @@ struct DomainRulesTests {
         // Unreadable text counts as no participants, as `participants` reads it.
         #expect(!Meeting.includesWorkplace(participantsJSON: "[{\"role\":\"mentor\""))
         #expect(!Meeting.includesWorkplace(participantsJSON: ""))
+        // As `participants` reads it: a list it cannot read names no one.
+        #expect(!Meeting.includesWorkplace(participantsJSON: "[{\"role\":\"mentor\",\"name\":5}]"))
+        #expect(!Meeting.includesWorkplace(participantsJSON: "[{\"role\":\"mentor\"},{\"role\":\"sjef\"}]"))
         #expect(Meeting.includesWorkplace(participantsJSON: "[ { \"role\" : \"arbeidsgiver\" } ]"))
     }
 }

@@ -99,10 +99,12 @@ final class KeptConnection: @unchecked Sendable {
 
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
-    /// Counts the times the connection was given back to its set. A write transaction's database
-    /// is bound to one lease: a statement it starts after the transaction ended fails, rather than
-    /// run inside whatever transaction holds the connection then.
+    /// Counts the times the connection was given back to its set, and the transactions ended on
+    /// it. A database bound to the connection (`withConnection`) holds one lease, a transaction's
+    /// database also one transaction: a statement started on either after it ended fails, rather
+    /// than run on its own or inside whatever holds the connection then.
     private var lease = 0
+    private var transactions = 0
     /// Statements kept per connection. The app's reads are a few dozen texts; one with a list of
     /// values (`IN (…)`) has a text per length, so the cache is emptied when it is full.
     static let statementLimit = 200
@@ -169,12 +171,36 @@ final class KeptConnection: @unchecked Sendable {
 
     var planIsStable: Bool { lock.withLock { handle.map { samskap_sqlite_qpsg_enabled(UnsafeMutableRawPointer($0)) == 1 } ?? false } }
 
-    /// The lease the connection is on now (see `lease`).
-    var currentLease: Int { lock.withLock { lease } }
+    /// The lease and the transaction the connection is on now (see `lease`).
+    var currentTerm: (lease: Int, transaction: Int) { lock.withLock { (lease, transactions) } }
 
     func endLease() {
         lock.withLock { lease += 1 }
     }
+
+    /// `BEGIN IMMEDIATE`, while the connection is still on `lease`.
+    func begin(lease: Int?) throws {
+        try lock.withLock {
+            try checkTerm(lease: lease, transaction: nil)
+            try executeLocked("BEGIN IMMEDIATE")
+        }
+    }
+
+    /// Ends the transaction with `sql` (`COMMIT` or `ROLLBACK`); whether that succeeds or not, a
+    /// database bound to the transaction runs nothing more.
+    func endTransaction(_ sql: String) throws {
+        try lock.withLock {
+            transactions += 1
+            try executeLocked(sql)
+        }
+    }
+
+    private func checkTerm(lease: Int?, transaction: Int?) throws {
+        if let lease, lease != self.lease { throw Self.ended }
+        if let transaction, transaction != transactions { throw Self.ended }
+    }
+
+    private static let ended = SQLiteStatementError(message: "Transaksjonen eller tilkoblingen denne spørringen hørte til, er avsluttet.", code: SQLITE_MISUSE)
 
     func close() {
         lock.withLock { closeLocked() }
@@ -226,12 +252,10 @@ final class KeptConnection: @unchecked Sendable {
         return statement
     }
 
-    /// Runs `sql`; with a `lease`, only while the connection is still on it.
-    func query(_ sql: String, _ binds: [SQLiteData], lease: Int? = nil) throws -> [ReadRow] {
+    /// Runs `sql`; with a `lease` or `transaction`, only while the connection is still on it.
+    func query(_ sql: String, _ binds: [SQLiteData], lease: Int? = nil, transaction: Int? = nil) throws -> [ReadRow] {
         try lock.withLock {
-            if let lease, lease != self.lease {
-                throw SQLiteStatementError(message: "Transaksjonen denne spørringen hørte til, er avsluttet.", code: SQLITE_MISUSE)
-            }
+            try checkTerm(lease: lease, transaction: transaction)
             return try queryLocked(sql, binds)
         }
     }

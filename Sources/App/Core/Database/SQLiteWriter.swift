@@ -28,15 +28,18 @@ struct SQLiteWriteDatabase: Database, SQLDatabase {
     let threadPool: NIOThreadPool
     let context: DatabaseContext
     let inTransaction: Bool
-    /// The connection's lease when it was bound (`KeptConnection.lease`): a statement started
-    /// after the connection was given back fails instead of joining another transaction.
+    /// The connection's lease when it was bound, and in a transaction the transaction
+    /// (`KeptConnection.lease`): a statement started after either ended fails instead of running
+    /// on its own or inside another transaction.
     var lease: Int?
+    var transaction: Int?
 
     var dialect: any SQLDialect { SQLiteDialect() }
 
     private func bound(to connection: KeptConnection, inTransaction: Bool) -> SQLiteWriteDatabase {
-        SQLiteWriteDatabase(connections: connections, connection: connection, threadPool: threadPool, context: context,
-                            inTransaction: inTransaction, lease: connection.currentLease)
+        let term = connection.currentTerm
+        return SQLiteWriteDatabase(connections: connections, connection: connection, threadPool: threadPool, context: context,
+                                   inTransaction: inTransaction, lease: term.lease, transaction: inTransaction ? term.transaction : nil)
     }
 
     // MARK: Fluent
@@ -109,14 +112,16 @@ struct SQLiteWriteDatabase: Database, SQLDatabase {
     }
 
     private func runTransaction<T: Sendable>(on connection: KeptConnection, _ body: (any Database) async throws -> T) async throws -> T {
-        try await threadPool.runIfActive { try connection.execute("BEGIN IMMEDIATE") }
+        // On a held connection, only while it is still held (`lease` is that of `withConnection`).
+        let lease = self.connection == nil ? nil : self.lease
+        try await threadPool.runIfActive { try connection.begin(lease: lease) }
         do {
             let result = try await body(bound(to: connection, inTransaction: true))
-            try await threadPool.runIfActive { try connection.execute("COMMIT") }
+            try await threadPool.runIfActive { try connection.endTransaction("COMMIT") }
             return result
         } catch {
             // A failed COMMIT may already have ended the transaction; otherwise it is taken back here.
-            if connection.inTransaction { try? connection.execute("ROLLBACK") }
+            if connection.inTransaction { try? connection.endTransaction("ROLLBACK") }
             throw error
         }
     }
@@ -141,7 +146,7 @@ struct SQLiteWriteDatabase: Database, SQLDatabase {
 
     private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> ()) throws {
         try runKept(query, onRow) { sql, binds in
-            if let connection { return try connection.query(sql, binds, lease: lease) }
+            if let connection { return try connection.query(sql, binds, lease: lease, transaction: transaction) }
             return try connections.query(sql, binds)
         }
     }
