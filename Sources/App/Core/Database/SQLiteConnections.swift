@@ -420,23 +420,35 @@ struct ReadRow: SQLRow {
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
         guard let index = columns.index(of: column) else { throw MissingReadColumn(column: column) }
         let value = values[index]
-        let direct: D? = if D.self == String.self {
-            String(sqliteData: value) as! D?
-        } else if D.self == Int.self {
-            Int(sqliteData: value) as! D?
-        } else if D.self == Bool.self {
-            Bool(sqliteData: value) as! D?
-        } else if D.self == Double.self {
-            Double(sqliteData: value) as! D?
-        } else if D.self == Date.self {
-            Date(sqliteData: value) as! D?
-        } else {
-            try Self.decoder.decode(D.self, from: value)
+        // The common types are converted directly and handed back with `unsafeBitCast` to `D`, which
+        // is then that very type. Rows are mostly decoded through `any SQLRow`, so this runs
+        // unspecialised; an `as! D?` there cast dynamically and looked up the metadata of `D?`
+        // for every value (a third of a re-evaluation's decoding).
+        if D.self == String.self {
+            guard let string = String(sqliteData: value) else { throw Self.mismatch(D.self, value) }
+            return unsafeBitCast(string, to: D.self)
         }
-        guard let direct else {
-            throw DecodingError.typeMismatch(D.self, .init(codingPath: [], debugDescription: "Could not convert SQLite data to \(D.self): \(value)."))
+        if D.self == Date.self {
+            guard let date = Date(sqliteData: value) else { throw Self.mismatch(D.self, value) }
+            return unsafeBitCast(date, to: D.self)
         }
-        return direct
+        if D.self == Int.self {
+            guard let int = Int(sqliteData: value) else { throw Self.mismatch(D.self, value) }
+            return unsafeBitCast(int, to: D.self)
+        }
+        if D.self == Bool.self {
+            guard let bool = Bool(sqliteData: value) else { throw Self.mismatch(D.self, value) }
+            return unsafeBitCast(bool, to: D.self)
+        }
+        if D.self == Double.self {
+            guard let double = Double(sqliteData: value) else { throw Self.mismatch(D.self, value) }
+            return unsafeBitCast(double, to: D.self)
+        }
+        return try Self.decoder.decode(D.self, from: value)
+    }
+
+    private static func mismatch(_ type: Any.Type, _ value: SQLiteData) -> DecodingError {
+        DecodingError.typeMismatch(type, .init(codingPath: [], debugDescription: "Could not convert SQLite data to \(type): \(value)."))
     }
 }
 
