@@ -181,6 +181,23 @@ struct PathwayModelVersionTests {
             // T1.2a: of the two new pathways (and the demo's), ours give one on time and one overdue.
             #expect(page.text.contains("T1.2a"))
             #expect(page.text.contains("Vera Veileder"))
+            // T1.2a's row: the office's cell, then one per counselor in the header's order, Vera's
+            // with her two pathways (at least one on time, at least one overdue).
+            let html = page.text
+            let table = try #require(html.range(of: "<table>").map { html[$0.lowerBound...] })
+            let header = try #require(table.range(of: "</thead>").map { table[..<$0.lowerBound] })
+            let names = header.components(separatedBy: "<th scope=\"col\">").dropFirst(3)
+                .map { String($0.prefix { $0 != "<" }) }
+            let veraColumn = try #require(names.firstIndex(of: "Vera Veileder"))
+            let rowStart = try #require(table.range(of: "<strong>T1.2a</strong>"))
+            let row = table[rowStart.upperBound...].prefix { $0 != "\n" }
+            let cells = row.components(separatedBy: "<td class=\"nowrap\">").dropFirst()
+                .map { String($0.prefix { $0 != "<" }) }
+            #expect(cells.count == names.count + 1, "\(row)")
+            #expect(row.hasSuffix("</tr>"), "\(row)")
+            let veraCell = try #require(cells.dropFirst().dropFirst(veraColumn).first)
+            let counts = veraCell.split(separator: " ").first?.split(separator: "/").compactMap { Int($0) } ?? []
+            #expect(counts.count == 2 && counts[0] >= 1 && counts[1] >= 2 && veraCell.hasSuffix("%)"), "\(veraCell)")
             #expect(try await t.auditEntries(.qualityRead).count == 1)
             let bad = try await leader.get("/kontor/kvalitet?fra=2026-13-01&til=x")
             #expect(bad.status == .unprocessableEntity)
