@@ -183,6 +183,17 @@ struct PortfolioPageTests {
             #expect(try await leader.get("/kandidater/\(id)").status == .forbidden, "a leader needs a reason too")
             let noReason = try await leader.post("/kontor/oversikt/veiledere/\(veileder2.id!)", [("reason", "")])
             #expect(noReason.status == .unprocessableEntity)
+            // The refused reason's form is open on its counselor's row alone, marked invalid.
+            #expect(noReason.text.components(separatedBy: "<details open>").count == 2)
+            let openRow = try #require(noReason.text.components(separatedBy: "<tr id=\"veileder-").first { $0.hasPrefix(veileder2.id!.uuidString) })
+            #expect(openRow.contains("<details open>") && openRow.contains("aria-invalid=\"true\""))
+            // Counts above zero are marked, a counselor without candidates has no reason form.
+            let rowsHTML = noReason.text.components(separatedBy: "<tr id=\"veileder-").dropFirst()
+            for overviewRow in rows {
+                let html = try #require(rowsHTML.first { $0.hasPrefix(overviewRow.id.uuidString) })
+                #expect(html.contains("<span class=\"tag warn\">\(overviewRow.needs_action)</span>") == (overviewRow.needs_action > 0))
+                #expect(html.contains("<details") == (overviewRow.portfolio > 0))
+            }
             let list = try await leader.get("/kontor/oversikt/veiledere/\(veileder2.id!)")
             #expect(list.status == .seeOther, "no reason, no list")
             let opened = try await leader.post("/kontor/oversikt/veiledere/\(veileder2.id!)", [("reason", "Fordeling av porteføljer før permisjon")])

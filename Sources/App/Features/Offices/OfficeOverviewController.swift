@@ -17,6 +17,13 @@ struct OfficeOverviewController {
         var lastContact: String
         var lastLogin: String
         var handoversIn: Int
+        /// What the template asks of each row, as Booleans: an `#if` on a comparison or a text makes
+        /// Leaf convert values through its table of converters, and there are four per row.
+        var hasPortfolio: Bool
+        var hasNeedsAction: Bool
+        var hasHybridFlag: Bool
+        /// The row whose reason form is open (with its error) after a refused reason.
+        var isOpen: Bool
     }
 
     struct OverviewView: Encodable, Sendable {
@@ -28,7 +35,6 @@ struct OfficeOverviewController {
         var hybridMax: Int
         var errors: FormErrors
         var openReason: String
-        var openFor: String?
     }
 
     struct Totals: Encodable, Sendable {
@@ -59,7 +65,9 @@ struct OfficeOverviewController {
                 needsAction: row.needs_action,
                 lastContact: row.last_contact_at.map(DisplayDate.date) ?? "–",
                 lastLogin: row.last_login_at.map(DisplayDate.dateTime) ?? req.t("overview.never_logged_in"),
-                handoversIn: row.handovers_in
+                handoversIn: row.handovers_in,
+                hasPortfolio: row.portfolio > 0, hasNeedsAction: row.needs_action > 0, hasHybridFlag: flag != .withinRange,
+                isOpen: openFor == row.id.uuidString
             )
         }
         let counselors = counselorRows.filter(\.isCounselor)
@@ -72,7 +80,7 @@ struct OfficeOverviewController {
                 aboveMaximum: counselors.filter { $0.hybridFlag == "above" }.count,
                 handoversIn: rows.reduce(0) { $0 + $1.handovers_in }
             ),
-            hybridMin: office.hybridMin, hybridMax: office.hybridMax, errors: errors, openReason: openReason, openFor: openFor
+            hybridMin: office.hybridMin, hybridMax: office.hybridMax, errors: errors, openReason: openReason
         )
         return try await req.render("offices/overview", titleKey: "overview.title", view, status: status)
     }
