@@ -258,6 +258,9 @@ struct PathwayFlowTests {
                 #expect(plain.count >= 10 && page.text.contains(plain), "risk of \(criterion.id) missing")
             }
             #expect(!page.text.contains(">K1<"), "office criteria are not part of a pathway")
+            // Each checked criterion with a rule shows it in words.
+            let withRule = model.pathwaySteps.flatMap(\.allCriteria).filter { $0.rule != nil }.count
+            #expect(withRule > 0 && page.text.components(separatedBy: "<p class=\"hint\"><span>").count - 1 == withRule)
             #expect(page.text.contains("Forfalt"))
             // The form: a bad date names the field; a good one is stored.
             var response = try await browser.post("/forlop/\(pathway.id)/hendelser", [("type", "relevance_decision"), ("occurredAt", "31.02.2026")])
@@ -343,6 +346,13 @@ struct PathwayFlowTests {
             let page = try await browser.get("/forlop/\(pathway.id)")
             #expect(page.text.contains("<s>Første samtale</s>"))
             #expect(page.text.contains("Feil kandidat"))
+            // Only the withdrawn event is marked, struck through and without a link to withdraw it.
+            let withdrawnItems = page.text.components(separatedBy: "<li class=\"withdrawn\">").dropFirst()
+            #expect(withdrawnItems.count == 1)
+            let withdrawnItem = try #require(withdrawnItems.first?.components(separatedBy: "</li>").first)
+            #expect(withdrawnItem.contains("<s>Første samtale</s>") && withdrawnItem.contains("Feil kandidat"), "\(withdrawnItem)")
+            #expect(!withdrawnItem.contains("trekk-tilbake"))
+            #expect(page.text.components(separatedBy: "<s>").count == 2)
             let again = try await api.post("/api/v1/pathways/\(pathway.id)/events", ["type": "decision", "occurredAt": Self.day(t, 2)])
             let decision = try again.content.decode(PathwayEventDTO.self)
             // The timeline links to a page per event that shows it and asks for the reason.

@@ -54,6 +54,16 @@ struct PathwayPage {
         var line: String
         /// Overdue and still something to act on.
         var needsAction: Bool
+        /// What the template asks with `#if`, as Booleans (see `TimelineItem`).
+        var hasRisk: Bool
+        var hasRule: Bool
+
+        init(id: String, text: String, risk: String?, rule: String?, state: String, stateLabel: String, tagClass: String, line: String, needsAction: Bool) {
+            (self.id, self.text, self.risk, self.rule, self.state) = (id, text, risk, rule, state)
+            (self.stateLabel, self.tagClass, self.line, self.needsAction) = (stateLabel, tagClass, line, needsAction)
+            hasRisk = risk != nil
+            hasRule = rule != nil
+        }
     }
 
     struct CriteriaGroup: Encodable, Sendable {
@@ -77,6 +87,21 @@ struct PathwayPage {
         var employer: String?
         var note: String?
         var recorded: String
+        /// What the template asks with `#if`, as Booleans: Leaf converts a text in `#if` through a
+        /// table of converters it builds each time, and the timeline asked six times per event.
+        var mayWithdraw: Bool
+        var isWithdrawn: Bool
+        var hasEmployer: Bool
+        var hasNote: Bool
+
+        init(id: String, withdrawHref: String?, withdrawn: String?, date: String, label: String, employer: String?, note: String?, recorded: String) {
+            (self.id, self.withdrawHref, self.withdrawn, self.date) = (id, withdrawHref, withdrawn, date)
+            (self.label, self.employer, self.note, self.recorded) = (label, employer, note, recorded)
+            mayWithdraw = withdrawHref != nil
+            isWithdrawn = withdrawn != nil
+            hasEmployer = employer != nil
+            hasNote = note != nil
+        }
     }
 
     /// Where the shown part of the timeline lies, and the links to the rest.
@@ -94,6 +119,12 @@ struct PathwayPage {
         var text: String
         var reason: String?
         var by: String
+        var hasReason: Bool
+
+        init(at: String, text: String, reason: String?, by: String) {
+            (self.at, self.text, self.reason, self.by) = (at, text, reason, by)
+            hasReason = reason != nil
+        }
     }
 
     struct View: Encodable, Sendable {
