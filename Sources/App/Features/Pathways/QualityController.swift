@@ -77,7 +77,7 @@ struct QualityController {
         var displayName: String
     }
 
-    /// The names alone: decoding whole users (roles, login state, …) was a twentieth of the page's CPU.
+    /// The names alone: decoding whole users (password hash, login state, settings, …) was a twentieth of the page's CPU.
     static func counselors(_ ids: [UUID], on sql: any SQLDatabase) async throws -> [Counselor] {
         guard !ids.isEmpty else { return [] }
         return try await sql.raw("SELECT id, display_name FROM \(ident: User.schema) WHERE id IN (\(binds: ids))").all().map { row in
