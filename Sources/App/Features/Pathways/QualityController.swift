@@ -127,11 +127,11 @@ struct QualityController {
                 guard let items = byCriterion[id] else { return nil }
                 let met = items.reduce(0) { $0 + $1.met }
                 let total = items.reduce(0) { $0 + $1.met + $1.met_late + $1.overdue }
-                let mine = counselors.map { user in
+                let perCounselor = counselors.map { user in
                     let mine = items.filter { $0.counselor_id == user.id }
                     return Self.cell(mine.reduce(0) { $0 + $1.met }, mine.reduce(0) { $0 + $1.met + $1.met_late + $1.overdue })
                 }
-                return Row(id: id, text: model?.criterion(id)?.text ?? id, cells: [Self.cell(met, total)] + mine)
+                return Row(id: id, text: model?.criterion(id)?.text ?? id, cells: [Self.cell(met, total)] + perCounselor)
             }
             tables.append(ModelTable(name: model?.name ?? key, rows: rows))
         }
