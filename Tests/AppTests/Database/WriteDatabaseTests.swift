@@ -283,4 +283,57 @@ struct WriteDatabaseTests {
             }
         }
     }
+
+    /// `insert(on:)` writes the row Fluent's `create` writes: every column the same, whether set,
+    /// set to nothing or left out; afterwards the model exists, as after `create`.
+    @Test func insertWritesTheRowFluentsCreateWrites() async throws {
+        try await withTestApp { t in
+            let pathway = try #require(try await Pathway.query(on: t.db).filter(\.$status == .active).first())
+            let at = Date(timeIntervalSince1970: 1_764_300_000.25)
+            func contact(withName: String?) throws -> Contact {
+                let contact = Contact()
+                contact.$pathway.id = try pathway.requireID()
+                contact.$candidate.id = pathway.$candidate.id
+                contact.$office.id = pathway.$office.id
+                contact.occurredAt = at
+                contact.channel = .phone
+                contact.withWhom = .mentor
+                contact.withName = withName
+                contact.durationMinutes = 15
+                contact.note = "Åse «økt»"
+                contact.forCandidate = false
+                contact.recordedAt = at
+                contact.$recordedBy.id = pathway.$counselor.id
+                return contact
+            }
+            let pairs: [(Contact, Contact)] = [
+                (try contact(withName: "Mentor Mo"), try contact(withName: "Mentor Mo")),
+                (try contact(withName: nil), try contact(withName: nil)),
+            ]
+            try await t.app.write(context: .cli) { db, _ in
+                for (fluent, ours) in pairs {
+                    try await fluent.create(on: db)
+                    try await ours.insert(on: db)
+                    #expect(ours._$idExists)
+                    #expect(ours.id != nil)
+                }
+            }
+            for (fluent, ours) in pairs {
+                let a = try #require(try await t.sql.raw("SELECT * FROM contacts WHERE id = \(bind: fluent.requireID())").first())
+                let b = try #require(try await t.sql.raw("SELECT * FROM contacts WHERE id = \(bind: ours.requireID())").first())
+                #expect(a.allColumns == b.allColumns)
+                // Column by column, compared by the database itself: same value, or both empty.
+                for column in a.allColumns where column != "id" {
+                    let same = try await t.sql.raw("""
+                        SELECT a.id FROM contacts a, contacts b WHERE a.id = \(bind: fluent.requireID()) AND b.id = \(bind: ours.requireID())
+                        AND a.\(ident: column) IS NOT DISTINCT FROM b.\(ident: column)
+                        """).all()
+                    #expect(same.count == 1, "column \(column)")
+                }
+                let read = try #require(try await Contact.find(ours.requireID(), on: t.db))
+                #expect(read.withName == fluent.withName && read.note == "Åse «økt»" && read.channel == .phone && read.withWhom == .mentor)
+                #expect(read.occurredAt == at && read.durationMinutes == 15 && read.nextStep == nil && read.eventID == nil)
+            }
+        }
+    }
 }

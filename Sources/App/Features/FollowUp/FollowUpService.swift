@@ -41,7 +41,7 @@ struct FollowUpService: WritingService {
                                                                  employerID: employerID, note: "Kontakt: \(valid.channel.rawValue)", on: db)
                 contact.eventID = event.id
             }
-            try await contact.create(on: db)
+            try await contact.insert(on: db)
             try await Self.touchLastContact(pathway.$candidate.id, at: valid.occurredAt, on: db)
             // Criteria and alerts are read from events, meetings and agreements, never from the
             // contact log: only a contact that wrote an event can change them. A contact with the

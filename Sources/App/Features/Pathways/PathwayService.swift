@@ -139,7 +139,7 @@ struct PathwayService: WritingService {
         event.$employer.id = employerID
         event.agreementID = agreementID
         event.note = note
-        try await event.create(on: db)
+        try await event.insert(on: db)
         return event
     }
 
