@@ -44,6 +44,8 @@ public func configure(_ app: Application, config: AppConfig, clock: any AppClock
     app.leaf.tags["t"] = TranslateTag()
     app.leaf.tags["options"] = OptionsTag()
     app.leaf.tags["cells"] = CellsTag()
+    app.leaf.tags["criteria"] = CriteriaTag()
+    app.leaf.tags["timeline"] = TimelineTag()
 
     Commands.register(on: app)
     try routes(app)

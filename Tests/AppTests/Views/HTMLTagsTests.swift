@@ -4,7 +4,7 @@ import NIOCore
 import NIOPosix
 import Testing
 
-@Suite("#options and #cells: a menu's options and a row's cells in one tag")
+@Suite("#options, #cells, #criteria and #timeline: a menu's options, a row's cells, a step's criteria and the events in one tag")
 struct HTMLTagsTests {
     /// Templates from memory, for rendering the tag and the loop it replaces side by side.
     private struct Templates: LeafSource {
@@ -20,19 +20,39 @@ struct HTMLTagsTests {
     private static let tag = "<select>#options(list)</select>"
     private static let cellLoop = ##"<tr>#for(cell in list):<td#if(cell.nowrap): class="nowrap"#endif>#(cell.text)</td>#endfor</tr>"##
     private static let cellTag = "<tr>#cells(list)</tr>"
+    /// The pathway page's loop before `#criteria`, the checked and the manual criteria in one.
+    private static let criteriaLoop = ##"<ul>#for(item in list):#if(item.state == "manual"):<li class="criterion manual"><p><strong>#(item.id)</strong> #(item.text)</p>#if(item.hasRisk):<p class="risk"><span class="risk-label">#t("criterion.risk")</span>: <span class="prewrap">#(item.risk)</span></p>#endif</li>#else:<li class="criterion #(item.state)" id="k-#(item.id)"><p><span class="tag #(item.tagClass)">#(item.stateLabel)</span> <strong>#(item.id)</strong> #(item.text)</p><p class="criterion-line">#(item.line)</p>#if(item.hasRule):<p class="hint"><span>#t("criterion.rule")</span>: #(item.rule)</p>#endif#if(item.hasRisk):<p class="risk"><span class="risk-label">#t("criterion.risk")</span>: <span class="prewrap">#(item.risk)</span></p>#endif</li>#endif#endfor</ul>"##
+    private static let criteriaTag = "<ul>#criteria(list)</ul>"
+    private static let timelineLoop = ##"<ol>#for(item in list):<li#if(item.isWithdrawn): class="withdrawn"#endif><strong>#(item.date)</strong> #if(item.isWithdrawn):<s>#(item.label)</s>#else:#(item.label)#endif#if(item.hasEmployer): – #(item.employer)#endif#if(item.hasNote):<br><span class="prewrap">#(item.note)</span>#endif<br><span class="muted small">#(item.recorded)</span>#if(item.isWithdrawn):<br><span class="small prewrap">#(item.withdrawn)</span>#endif#if(item.mayWithdraw):<br><a class="small" href="#(item.withdrawHref)">#t("pathway.withdraw.summary")<span class="visually-hidden">: #(item.label), #(item.date)</span></a>#endif</li>#endfor</ol>"##
+    private static let timelineTag = "<ol>#timeline(list)</ol>"
+    /// The labels with characters to escape, so that the tag is seen to escape them as `#t` does.
+    private static let texts = PageTexts(strings: StringTables(tables: ["nb": ["criterion.rule": "Regel <&>", "criterion.risk": "Risiko «O'Brien»", "pathway.withdraw.summary": "Trekk \"tilbake\""]]), locale: "nb")
 
     private func render(_ template: String, _ context: [String: LeafData]) throws -> String {
         let sources = LeafSources()
         try sources.register(using: Templates(texts: [
             "loop": Self.loop, "tag": Self.tag, "bad": "#options(list, list)", "missing": "#options(nothing)",
             "cellLoop": Self.cellLoop, "cellTag": Self.cellTag, "badCells": "#cells(list, list)", "missingCells": "#cells(nothing)",
+            "criteriaLoop": Self.criteriaLoop, "criteriaTag": Self.criteriaTag, "badCriteria": "#criteria(list, list)", "missingCriteria": "#criteria(nothing)",
+            "timelineLoop": Self.timelineLoop, "timelineTag": Self.timelineTag, "badTimeline": "#timeline(list, list)", "missingTimeline": "#timeline(nothing)",
         ]))
+        let tags: [String: any LeafTag] = ["options": OptionsTag(), "cells": CellsTag(), "criteria": CriteriaTag(), "timeline": TimelineTag(), "t": TranslateTag()]
         let renderer = LeafRenderer(
-            configuration: LeafConfiguration(rootDirectory: "/"), tags: LeafKit.defaultTags.merging(["options": OptionsTag(), "cells": CellsTag()]) { $1 },
-            sources: sources, eventLoop: MultiThreadedEventLoopGroup.singleton.any()
+            configuration: LeafConfiguration(rootDirectory: "/"), tags: LeafKit.defaultTags.merging(tags) { $1 },
+            sources: sources, eventLoop: MultiThreadedEventLoopGroup.singleton.any(), userInfo: [PageTexts.userInfoKey: Self.texts]
         )
         var buffer = try renderer.render(path: template, context: context).wait()
         return buffer.readString(length: buffer.readableBytes) ?? ""
+    }
+
+    /// Each template and context fails to render, and the error names the tag.
+    private func expectRefused(_ cases: [(String, [String: LeafData])], naming tag: String) {
+        for (template, context) in cases {
+            do {
+                _ = try render(template, context)
+                Issue.record("\(template) rendered")
+            } catch { #expect("\(error)".contains(tag)) }
+        }
     }
 
     private static func option(_ value: String, _ label: String, _ selected: Bool) -> LeafData {
@@ -90,12 +110,53 @@ struct HTMLTagsTests {
         #expect(fromTag.contains(#"<td class="nowrap">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</td><td>Bakeri &amp; Konditori «Ås»</td><td class="nowrap">O&#39;Brien</td>"#))
         #expect(!fromTag.contains("<script>"))
         #expect(try render("cellTag", ["list": .array([])]) == "<tr></tr>")
-        for (template, context) in [("badCells", ["list": LeafData.array([])]), ("missingCells", [:]), ("cellTag", ["list": .string("x")]),
-                                    ("cellTag", ["list": .array([.dictionary(["nowrap": .bool(true)])])])] {
-            do {
-                _ = try render(template, context)
-                Issue.record("\(template) rendered")
-            } catch { #expect("\(error)".contains("#cells")) }
-        }
+        expectRefused([("badCells", ["list": LeafData.array([])]), ("missingCells", [:]), ("cellTag", ["list": .string("x")]),
+                           ("cellTag", ["list": .array([.dictionary(["nowrap": .bool(true)])])])], naming: "#cells")
+    }
+
+    @Test("#criteria writes what its #for loop wrote, checked and manual criteria, every text escaped as #(…) and #t escape them")
+    func criteriaSameAsTheLoop() throws {
+        let hostile = #"<script>alert("x")</script> & O'Brien"#
+        let items: [PathwayPage.CriterionItem] = [
+            .init(id: "H5.3", text: "Kontakt med mentoren minst hver 30. dag.", risk: "Mentoren blir alene.\nAndre linje.", rule: "mentorkontakt hver 30. dag",
+                  state: "overdue", stateLabel: "Forfalt", tagClass: "warn", line: "Frist 1.11.2026 – passert", needsAction: true),
+            .init(id: "H1.<1>", text: hostile, risk: hostile, rule: hostile, state: "met\"", stateLabel: hostile, tagClass: "ok'", line: hostile, needsAction: false),
+            .init(id: "H2.1", text: "Uten regeltekst og risiko", risk: nil, rule: nil, state: "due", stateLabel: "Snart", tagClass: "due", line: "", needsAction: false),
+            .init(id: "M1", text: "Skjønn & vurdering", risk: "Risiko <b>fet</b>", rule: nil, state: "manual", stateLabel: "Vurderes", tagClass: "", line: "", needsAction: false),
+            .init(id: "M2", text: "Uten risiko", risk: nil, rule: nil, state: "manual", stateLabel: "Vurderes", tagClass: "", line: "", needsAction: false),
+            .init(id: "", text: "", risk: "", rule: "", state: "not_applicable", stateLabel: "", tagClass: "", line: "", needsAction: false),
+        ]
+        let context = try LeafContextEncoder.encode(["list": items])
+        let fromTag = try render("criteriaTag", context)
+        #expect(fromTag == (try render("criteriaLoop", context)))
+        #expect(fromTag.contains(#"<li class="criterion overdue" id="k-H5.3"><p><span class="tag warn">Forfalt</span> <strong>H5.3</strong> Kontakt med mentoren minst hver 30. dag.</p><p class="criterion-line">Frist 1.11.2026 – passert</p><p class="hint"><span>Regel &lt;&amp;&gt;</span>: mentorkontakt hver 30. dag</p><p class="risk"><span class="risk-label">Risiko «O&#39;Brien»</span>: <span class="prewrap">Mentoren blir alene.\#nAndre linje.</span></p></li>"#))
+        #expect(fromTag.contains(#"<li class="criterion manual"><p><strong>M1</strong> Skjønn &amp; vurdering</p><p class="risk"><span class="risk-label">Risiko «O&#39;Brien»</span>: <span class="prewrap">Risiko &lt;b&gt;fet&lt;/b&gt;</span></p></li><li class="criterion manual"><p><strong>M2</strong> Uten risiko</p></li>"#))
+        #expect(fromTag.contains(#"id="k-H1.&lt;1&gt;""#))
+        #expect(!fromTag.contains("<script>") && !fromTag.contains("<b>"))
+        #expect(try render("criteriaTag", ["list": .array([])]) == "<ul></ul>")
+        expectRefused([("badCriteria", ["list": LeafData.array([])]), ("missingCriteria", [:]), ("criteriaTag", ["list": .string("x")]),
+                           ("criteriaTag", ["list": .array([.dictionary(["id": .string("H1"), "text": .string("uten tilstand")])])])], naming: "#criteria")
+    }
+
+    @Test("#timeline writes what its #for loop wrote: withdrawn, with and without employer, note and link, every text escaped")
+    func timelineSameAsTheLoop() throws {
+        let hostile = #"<script>alert("x")</script> & O'Brien"#
+        let items: [PathwayPage.TimelineItem] = [
+            .init(id: "1", withdrawHref: "/forlop/A/hendelser/1/trekk-tilbake?eldre=x&y=1", withdrawn: nil, date: "29.11.2026", label: "Kontakt med mentor",
+                  employer: "Bakeri & Konditori", note: "Første linje\nandre <linje>", recorded: "Registrert av Kari 29.11.2026 10:15"),
+            .init(id: "2", withdrawHref: nil, withdrawn: "Trukket tilbake 29.11.2026 av Ola: feil \"dato\"", date: "28.11.2026", label: "Utplassering starter",
+                  employer: nil, note: nil, recorded: "Registrert av Ola"),
+            .init(id: "3", withdrawHref: hostile, withdrawn: hostile, date: hostile, label: hostile, employer: hostile, note: hostile, recorded: hostile),
+            .init(id: "4", withdrawHref: nil, withdrawn: nil, date: "", label: "", employer: "", note: "", recorded: ""),
+        ]
+        let context = try LeafContextEncoder.encode(["list": items])
+        let fromTag = try render("timelineTag", context)
+        #expect(fromTag == (try render("timelineLoop", context)))
+        #expect(fromTag.contains(#"<li><strong>29.11.2026</strong> Kontakt med mentor – Bakeri &amp; Konditori<br><span class="prewrap">Første linje\#nandre &lt;linje&gt;</span><br><span class="muted small">Registrert av Kari 29.11.2026 10:15</span><br><a class="small" href="/forlop/A/hendelser/1/trekk-tilbake?eldre=x&amp;y=1">Trekk &quot;tilbake&quot;<span class="visually-hidden">: Kontakt med mentor, 29.11.2026</span></a></li>"#))
+        #expect(fromTag.contains(#"<li class="withdrawn"><strong>28.11.2026</strong> <s>Utplassering starter</s><br><span class="muted small">Registrert av Ola</span><br><span class="small prewrap">Trukket tilbake 29.11.2026 av Ola: feil &quot;dato&quot;</span></li>"#))
+        #expect(!fromTag.contains("<script>"))
+        #expect(try render("timelineTag", ["list": .array([])]) == "<ol></ol>")
+        expectRefused([("badTimeline", ["list": LeafData.array([])]), ("missingTimeline", [:]), ("timelineTag", ["list": .string("x")]),
+                           ("timelineTag", ["list": .array([.dictionary(["date": .string("1.1.2026"), "label": .string("uten registrert")])])])], naming: "#timeline")
     }
 }
