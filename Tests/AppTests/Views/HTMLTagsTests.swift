@@ -20,9 +20,10 @@ struct HTMLTagsTests {
     private static let tag = "<select>#options(list)</select>"
     private static let cellLoop = ##"<tr>#for(cell in list):<td#if(cell.nowrap): class="nowrap"#endif>#(cell.text)</td>#endfor</tr>"##
     private static let cellTag = "<tr>#cells(list)</tr>"
-    /// The pathway page's loop before `#criteria`, the checked and the manual criteria in one.
-    private static let criteriaLoop = ##"<ul>#for(item in list):#if(item.state == "manual"):<li class="criterion manual"><p><strong>#(item.id)</strong> #(item.text)</p>#if(item.hasRisk):<p class="risk"><span class="risk-label">#t("criterion.risk")</span>: <span class="prewrap">#(item.risk)</span></p>#endif</li>#else:<li class="criterion #(item.state)" id="k-#(item.id)"><p><span class="tag #(item.tagClass)">#(item.stateLabel)</span> <strong>#(item.id)</strong> #(item.text)</p><p class="criterion-line">#(item.line)</p>#if(item.hasRule):<p class="hint"><span>#t("criterion.rule")</span>: #(item.rule)</p>#endif#if(item.hasRisk):<p class="risk"><span class="risk-label">#t("criterion.risk")</span>: <span class="prewrap">#(item.risk)</span></p>#endif</li>#endif#endfor</ul>"##
-    private static let criteriaTag = "<ul>#criteria(list)</ul>"
+    /// The pathway page's two loops before `#criteria` (the page splits a step's criteria by state
+    /// into `checked` and `manual`), as they stood in its template.
+    private static let criteriaLoop = ##"<ul>#for(item in checked):<li class="criterion #(item.state)" id="k-#(item.id)"><p><span class="tag #(item.tagClass)">#(item.stateLabel)</span> <strong>#(item.id)</strong> #(item.text)</p><p class="criterion-line">#(item.line)</p>#if(item.hasRule):<p class="hint"><span>#t("criterion.rule")</span>: #(item.rule)</p>#endif#if(item.hasRisk):<p class="risk"><span class="risk-label">#t("criterion.risk")</span>: <span class="prewrap">#(item.risk)</span></p>#endif</li>#endfor</ul><ul>#for(item in manual):<li class="criterion manual"><p><strong>#(item.id)</strong> #(item.text)</p>#if(item.hasRisk):<p class="risk"><span class="risk-label">#t("criterion.risk")</span>: <span class="prewrap">#(item.risk)</span></p>#endif</li>#endfor</ul>"##
+    private static let criteriaTag = "<ul>#criteria(checked)</ul><ul>#criteria(manual)</ul>"
     private static let timelineLoop = ##"<ol>#for(item in list):<li#if(item.isWithdrawn): class="withdrawn"#endif><strong>#(item.date)</strong> #if(item.isWithdrawn):<s>#(item.label)</s>#else:#(item.label)#endif#if(item.hasEmployer): – #(item.employer)#endif#if(item.hasNote):<br><span class="prewrap">#(item.note)</span>#endif<br><span class="muted small">#(item.recorded)</span>#if(item.isWithdrawn):<br><span class="small prewrap">#(item.withdrawn)</span>#endif#if(item.mayWithdraw):<br><a class="small" href="#(item.withdrawHref)">#t("pathway.withdraw.summary")<span class="visually-hidden">: #(item.label), #(item.date)</span></a>#endif</li>#endfor</ol>"##
     private static let timelineTag = "<ol>#timeline(list)</ol>"
     /// The labels with characters to escape, so that the tag is seen to escape them as `#t` does.
@@ -111,7 +112,7 @@ struct HTMLTagsTests {
         #expect(!fromTag.contains("<script>"))
         #expect(try render("cellTag", ["list": .array([])]) == "<tr></tr>")
         expectRefused([("badCells", ["list": LeafData.array([])]), ("missingCells", [:]), ("cellTag", ["list": .string("x")]),
-                           ("cellTag", ["list": .array([.dictionary(["nowrap": .bool(true)])])])], naming: "#cells")
+                       ("cellTag", ["list": .array([.dictionary(["nowrap": .bool(true)])])])], naming: "#cells")
     }
 
     @Test("#criteria writes what its #for loop wrote, checked and manual criteria, every text escaped as #(…) and #t escape them")
@@ -125,17 +126,22 @@ struct HTMLTagsTests {
             .init(id: "M1", text: "Skjønn & vurdering", risk: "Risiko <b>fet</b>", rule: nil, state: "manual", stateLabel: "Vurderes", tagClass: "", line: "", needsAction: false),
             .init(id: "M2", text: "Uten risiko", risk: nil, rule: nil, state: "manual", stateLabel: "Vurderes", tagClass: "", line: "", needsAction: false),
             .init(id: "", text: "", risk: "", rule: "", state: "not_applicable", stateLabel: "", tagClass: "", line: "", needsAction: false),
+            .init(id: "H3.1", text: "Regel uten risiko", risk: nil, rule: "besøk før bruk", state: "met_late", stateLabel: "Sent", tagClass: "due", line: "x", needsAction: false),
+            .init(id: "H3.2", text: "Risiko uten regel", risk: "kan glippe", rule: nil, state: "met", stateLabel: "Oppfylt", tagClass: "ok", line: "y", needsAction: false),
         ]
-        let context = try LeafContextEncoder.encode(["list": items])
+        // Split as the page splits a step's criteria (`PathwayPage.CriteriaGroup`).
+        let context = try LeafContextEncoder.encode(["checked": items.filter { $0.state != "manual" }, "manual": items.filter { $0.state == "manual" }])
         let fromTag = try render("criteriaTag", context)
         #expect(fromTag == (try render("criteriaLoop", context)))
         #expect(fromTag.contains(#"<li class="criterion overdue" id="k-H5.3"><p><span class="tag warn">Forfalt</span> <strong>H5.3</strong> Kontakt med mentoren minst hver 30. dag.</p><p class="criterion-line">Frist 1.11.2026 – passert</p><p class="hint"><span>Regel &lt;&amp;&gt;</span>: mentorkontakt hver 30. dag</p><p class="risk"><span class="risk-label">Risiko «O&#39;Brien»</span>: <span class="prewrap">Mentoren blir alene.\#nAndre linje.</span></p></li>"#))
         #expect(fromTag.contains(#"<li class="criterion manual"><p><strong>M1</strong> Skjønn &amp; vurdering</p><p class="risk"><span class="risk-label">Risiko «O&#39;Brien»</span>: <span class="prewrap">Risiko &lt;b&gt;fet&lt;/b&gt;</span></p></li><li class="criterion manual"><p><strong>M2</strong> Uten risiko</p></li>"#))
         #expect(fromTag.contains(#"id="k-H1.&lt;1&gt;""#))
         #expect(!fromTag.contains("<script>") && !fromTag.contains("<b>"))
-        #expect(try render("criteriaTag", ["list": .array([])]) == "<ul></ul>")
-        expectRefused([("badCriteria", ["list": LeafData.array([])]), ("missingCriteria", [:]), ("criteriaTag", ["list": .string("x")]),
-                           ("criteriaTag", ["list": .array([.dictionary(["id": .string("H1"), "text": .string("uten tilstand")])])])], naming: "#criteria")
+        #expect(fromTag.contains(#"<strong>H3.1</strong> Regel uten risiko</p><p class="criterion-line">x</p><p class="hint"><span>Regel &lt;&amp;&gt;</span>: besøk før bruk</p></li>"#))
+        #expect(fromTag.contains(#"<strong>H3.2</strong> Risiko uten regel</p><p class="criterion-line">y</p><p class="risk">"#))
+        #expect(try render("criteriaTag", ["checked": .array([]), "manual": .array([])]) == "<ul></ul><ul></ul>")
+        expectRefused([("badCriteria", ["list": LeafData.array([])]), ("missingCriteria", [:]), ("criteriaTag", ["checked": .string("x"), "manual": .array([])]),
+                       ("criteriaTag", ["checked": .array([.dictionary(["id": .string("H1"), "text": .string("uten tilstand")])]), "manual": .array([])])], naming: "#criteria")
     }
 
     @Test("#timeline writes what its #for loop wrote: withdrawn, with and without employer, note and link, every text escaped")
@@ -157,6 +163,6 @@ struct HTMLTagsTests {
         #expect(!fromTag.contains("<script>"))
         #expect(try render("timelineTag", ["list": .array([])]) == "<ol></ol>")
         expectRefused([("badTimeline", ["list": LeafData.array([])]), ("missingTimeline", [:]), ("timelineTag", ["list": .string("x")]),
-                           ("timelineTag", ["list": .array([.dictionary(["date": .string("1.1.2026"), "label": .string("uten registrert")])])])], naming: "#timeline")
+                       ("timelineTag", ["list": .array([.dictionary(["date": .string("1.1.2026"), "label": .string("uten registrert")])])])], naming: "#timeline")
     }
 }

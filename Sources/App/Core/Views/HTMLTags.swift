@@ -44,8 +44,10 @@ struct CellsTag: UnsafeUnescapedLeafTag {
 /// `#criteria(list)` in a template: the pathway page's criteria of one step, from a list of
 /// `PathwayPage.CriterionItem`, every text escaped for HTML.
 ///
-/// It writes what this loop wrote, in one step (a criterion judged by the counselor, state
-/// `manual`, shows its number, text and risk only):
+/// It writes what the page's loop wrote, in one step. A criterion judged by the counselor, state
+/// `manual`, shows its number, text and risk only: the page puts those in a list of their own
+/// (`PathwayPage.CriteriaGroup` splits a step's criteria by that state), and the tag tells them
+/// apart by it. For the others:
 /// `#for(item in list):<li class="criterion #(item.state)" id="k-#(item.id)"><p><span class="tag #(item.tagClass)">#(item.stateLabel)</span>
 /// <strong>#(item.id)</strong> #(item.text)</p><p class="criterion-line">#(item.line)</p>#if(item.hasRule):<p class="hint"><span>#t("criterion.rule")</span>:
 /// #(item.rule)</p>#endif#if(item.hasRisk):<p class="risk"><span class="risk-label">#t("criterion.risk")</span>: <span class="prewrap">#(item.risk)</span></p>#endif</li>#endfor`.
@@ -201,7 +203,7 @@ enum HTMLText {
         return html
     }
 
-    /// What `#options`, `#cells` and `#criteria` share: one parameter, a list of dictionaries, each written by
+    /// What `#options`, `#cells`, `#criteria` and `#timeline` share: one parameter, a list of dictionaries, each written by
     /// `write`, which answers false when the element lacks what it `needs`.
     static func list(
         _ ctx: LeafContext, tag: String, shape: String, needs: String, capacity: Int,

@@ -222,6 +222,7 @@ struct PathwayPage {
                     needsAction: checked && status.state == .overdue && status.resolvable
                 )
             }
+            // `#criteria` writes an item of state "manual" in the manual shape: the split is by that state.
             return CriteriaGroup(step: step.name, isCurrent: step.id == pathway.currentStep, checked: items.filter { $0.state != "manual" },
                                  manual: items.filter { $0.state == "manual" }, isEmpty: items.isEmpty)
         }
