@@ -46,6 +46,7 @@ public func configure(_ app: Application, config: AppConfig, clock: any AppClock
     app.leaf.tags["cells"] = CellsTag()
     app.leaf.tags["criteria"] = CriteriaTag()
     app.leaf.tags["timeline"] = TimelineTag()
+    app.leaf.tags["overviewRows"] = OverviewRowsTag()
 
     Commands.register(on: app)
     try routes(app)

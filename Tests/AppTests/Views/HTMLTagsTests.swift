@@ -4,7 +4,7 @@ import NIOCore
 import NIOPosix
 import Testing
 
-@Suite("#options, #cells, #criteria and #timeline: a menu's options, a row's cells, a step's criteria and the events in one tag")
+@Suite("#options, #cells, #criteria, #timeline and #overviewRows: a menu's options, a row's cells, a step's criteria, the events and the office overview's rows in one tag")
 struct HTMLTagsTests {
     /// Templates from memory, for rendering the tag and the loop it replaces side by side.
     private struct Templates: LeafSource {
@@ -26,8 +26,15 @@ struct HTMLTagsTests {
     private static let criteriaTag = "<ul>#criteria(checked)</ul><ul>#criteria(manual)</ul>"
     private static let timelineLoop = ##"<ol>#for(item in list):<li#if(item.isWithdrawn): class="withdrawn"#endif><strong>#(item.date)</strong> #if(item.isWithdrawn):<s>#(item.label)</s>#else:#(item.label)#endif#if(item.hasEmployer): – #(item.employer)#endif#if(item.hasNote):<br><span class="prewrap">#(item.note)</span>#endif<br><span class="muted small">#(item.recorded)</span>#if(item.isWithdrawn):<br><span class="small prewrap">#(item.withdrawn)</span>#endif#if(item.mayWithdraw):<br><a class="small" href="#(item.withdrawHref)">#t("pathway.withdraw.summary")<span class="visually-hidden">: #(item.label), #(item.date)</span></a>#endif</li>#endfor</ol>"##
     private static let timelineTag = "<ol>#timeline(list)</ol>"
+    /// The office overview's loop before `#overviewRows`, as it stood in its template (without the
+    /// whitespace between elements).
+    private static let overviewLoop = ##"<tbody>#for(row in content.rows):<tr id="veileder-#(row.id)"><th scope="row">#(row.name)</th><td>#(row.portfolio)</td><td>#(row.hybrid)#if(row.hasHybridFlag): <span class="tag warn">#(row.hybridFlagLabel)</span>#endif</td><td>#if(row.hasNeedsAction):<span class="tag warn">#(row.needsAction)</span>#else:0#endif</td><td class="nowrap">#(row.lastContact)</td><td class="nowrap">#(row.lastLogin)</td><td>#(row.handoversIn)</td><td>#if(row.hasPortfolio):<details#if(row.isOpen): open#endif><summary>#t("overview.open.summary")</summary><form method="post" action="/kontor/oversikt/veiledere/#(row.id)" class="stack" novalidate><input type="hidden" name="_csrf" value="#(layout.csrfToken)"><div class="field"><label for="reason-#(row.id)">#t("overview.open.reason", row.name)</label><input id="reason-#(row.id)" name="reason" type="text"#if(row.isOpen): value="#(content.openReason)" aria-invalid="true"#endif></div><button type="submit" class="button small">#t("overview.open.submit")</button></form></details>#else:–#endif</td></tr>#endfor</tbody>"##
+    private static let overviewTag = "<tbody>#overviewRows(content.rows, layout.csrfToken, content.openReason)</tbody>"
     /// The labels with characters to escape, so that the tag is seen to escape them as `#t` does.
-    private static let texts = PageTexts(strings: StringTables(tables: ["nb": ["criterion.rule": "Regel <&>", "criterion.risk": "Risiko «O'Brien»", "pathway.withdraw.summary": "Trekk \"tilbake\""]]), locale: "nb")
+    private static let texts = PageTexts(strings: StringTables(tables: ["nb": [
+        "criterion.rule": "Regel <&>", "criterion.risk": "Risiko «O'Brien»", "pathway.withdraw.summary": "Trekk \"tilbake\"",
+        "overview.open.summary": "Oppgi <grunn>", "overview.open.submit": "Se kandidatene & logg", "overview.open.reason": "Hvorfor trenger du å se kandidatene til {0}?",
+    ]]), locale: "nb")
 
     private func render(_ template: String, _ context: [String: LeafData]) throws -> String {
         let sources = LeafSources()
@@ -36,8 +43,11 @@ struct HTMLTagsTests {
             "cellLoop": Self.cellLoop, "cellTag": Self.cellTag, "badCells": "#cells(list, list)", "missingCells": "#cells(nothing)",
             "criteriaLoop": Self.criteriaLoop, "criteriaTag": Self.criteriaTag, "badCriteria": "#criteria(list, list)", "missingCriteria": "#criteria(nothing)",
             "timelineLoop": Self.timelineLoop, "timelineTag": Self.timelineTag, "badTimeline": "#timeline(list, list)", "missingTimeline": "#timeline(nothing)",
+            "overviewLoop": Self.overviewLoop, "overviewTag": Self.overviewTag, "badOverview": "#overviewRows(content.rows)",
         ]))
-        let tags: [String: any LeafTag] = ["options": OptionsTag(), "cells": CellsTag(), "criteria": CriteriaTag(), "timeline": TimelineTag(), "t": TranslateTag()]
+        let tags: [String: any LeafTag] = [
+            "options": OptionsTag(), "cells": CellsTag(), "criteria": CriteriaTag(), "timeline": TimelineTag(), "overviewRows": OverviewRowsTag(), "t": TranslateTag(),
+        ]
         let renderer = LeafRenderer(
             configuration: LeafConfiguration(rootDirectory: "/"), tags: LeafKit.defaultTags.merging(tags) { $1 },
             sources: sources, eventLoop: MultiThreadedEventLoopGroup.singleton.any(), userInfo: [PageTexts.userInfoKey: Self.texts]
@@ -164,5 +174,48 @@ struct HTMLTagsTests {
         #expect(try render("timelineTag", ["list": .array([])]) == "<ol></ol>")
         expectRefused([("badTimeline", ["list": LeafData.array([])]), ("missingTimeline", [:]), ("timelineTag", ["list": .string("x")]),
                        ("timelineTag", ["list": .array([.dictionary(["date": .string("1.1.2026"), "label": .string("uten registrert")])])])], naming: "#timeline")
+    }
+
+    @Test("#overviewRows writes what the office overview's #for loop wrote: flags, counts, the reason form open and closed, every text escaped")
+    func overviewRowsSameAsTheLoop() throws {
+        let hostile = #"<script>alert("x")</script> & O'Brien"#
+        func row(_ id: String, _ name: String, portfolio: Int, hybrid: Int, flag: String?, needsAction: Int, lastContact: String, lastLogin: String,
+                 handovers: Int, open: Bool = false) -> OfficeOverviewController.CounselorRow {
+            .init(id: id, name: name, isCounselor: true, portfolio: portfolio, hybrid: hybrid, hybridFlag: flag == nil ? "ok" : "none", hybridFlagLabel: flag,
+                  needsAction: needsAction, lastContact: lastContact, lastLogin: lastLogin, handoversIn: handovers,
+                  openLabel: Self.texts.text("overview.open.reason", [name]),
+                  hasPortfolio: portfolio > 0, hasNeedsAction: needsAction > 0, hasHybridFlag: flag != nil, isOpen: open)
+        }
+        let rows = [
+            row("9F1C0B86-1D43-4D43-9B27-3C8E0D7C1A20", "Kari Nordmann", portfolio: 98, hybrid: 4, flag: nil, needsAction: 3, lastContact: "27.11.2026",
+                lastLogin: "29.11.2026 08:14", handovers: 2),
+            row("A1", "Ola (deaktivert)", portfolio: 12, hybrid: 0, flag: "Ingen hybridkandidat", needsAction: 0, lastContact: "–", lastLogin: "Aldri logget inn",
+                handovers: 0, open: true),
+            row("B2", "Uten portefølje", portfolio: 0, hybrid: 0, flag: "Ingen hybridkandidat", needsAction: 0, lastContact: "–", lastLogin: "1.11.2026 10:00", handovers: 0),
+            row(hostile, hostile, portfolio: 1, hybrid: 9, flag: hostile, needsAction: 1, lastContact: hostile, lastLogin: hostile, handovers: 1, open: true),
+            row("", "", portfolio: 5, hybrid: 0, flag: nil, needsAction: 0, lastContact: "", lastLogin: "", handovers: 0),
+        ]
+        let encoded = try #require(try LeafContextEncoder.encode(["rows": rows])["rows"])
+        // A token and a reason with characters to escape, an empty reason, and a page without a token.
+        for (layout, reason) in [(["csrfToken": LeafData.string("tok-<1>&\"'")], #"for kort <b>"#), (["csrfToken": .string("abc123")], ""), ([:], "x")] {
+            let context: [String: LeafData] = ["layout": .dictionary(layout), "content": .dictionary(["rows": encoded, "openReason": .string(reason)])]
+            let fromTag = try render("overviewTag", context)
+            #expect(fromTag == (try render("overviewLoop", context)))
+            #expect(!fromTag.contains("<script>") && !fromTag.contains("<b>") && !fromTag.contains("<grunn>") && !fromTag.contains("<1>"))
+        }
+        let context: [String: LeafData] = [
+            "layout": .dictionary(["csrfToken": .string("abc123")]),
+            "content": .dictionary(["rows": encoded, "openReason": .string("for kort <b>")]),
+        ]
+        let fromTag = try render("overviewTag", context)
+        #expect(fromTag.contains(#"<tr id="veileder-9F1C0B86-1D43-4D43-9B27-3C8E0D7C1A20"><th scope="row">Kari Nordmann</th><td>98</td><td>4</td><td><span class="tag warn">3</span></td><td class="nowrap">27.11.2026</td><td class="nowrap">29.11.2026 08:14</td><td>2</td><td><details><summary>Oppgi &lt;grunn&gt;</summary><form method="post" action="/kontor/oversikt/veiledere/9F1C0B86-1D43-4D43-9B27-3C8E0D7C1A20" class="stack" novalidate><input type="hidden" name="_csrf" value="abc123"><div class="field"><label for="reason-9F1C0B86-1D43-4D43-9B27-3C8E0D7C1A20">Hvorfor trenger du å se kandidatene til Kari Nordmann?</label><input id="reason-9F1C0B86-1D43-4D43-9B27-3C8E0D7C1A20" name="reason" type="text"></div><button type="submit" class="button small">Se kandidatene &amp; logg</button></form></details></td></tr>"#))
+        #expect(fromTag.contains(#"<td>0 <span class="tag warn">Ingen hybridkandidat</span></td><td>0</td>"#))
+        #expect(fromTag.contains(#"<details open>"#) && fromTag.contains(#"<input id="reason-A1" name="reason" type="text" value="for kort &lt;b&gt;" aria-invalid="true">"#))
+        #expect(fromTag.contains(#"<tr id="veileder-B2"><th scope="row">Uten portefølje</th><td>0</td><td>0 <span class="tag warn">Ingen hybridkandidat</span></td><td>0</td><td class="nowrap">–</td><td class="nowrap">1.11.2026 10:00</td><td>0</td><td>–</td></tr>"#))
+        #expect(try render("overviewTag", ["layout": .dictionary([:]), "content": .dictionary(["rows": .array([]), "openReason": .string("")])]) == "<tbody></tbody>")
+        expectRefused([("badOverview", ["content": .dictionary(["rows": .array([])])]),
+                       ("overviewTag", ["layout": .dictionary([:]), "content": .dictionary(["rows": .string("x"), "openReason": .string("")])]),
+                       ("overviewTag", ["layout": .dictionary([:]), "content": .dictionary(["rows": .array([.dictionary(["name": .string("uten id")])]), "openReason": .string("")])])],
+                      naming: "#overviewRows")
     }
 }

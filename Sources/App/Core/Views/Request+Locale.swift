@@ -35,23 +35,8 @@ struct TranslateTag: UnsafeUnescapedLeafTag {
         guard let key = ctx.parameters.first?.string else {
             throw TemplateError(message: "#t needs a string key as its first parameter")
         }
-        let args = ctx.parameters.dropFirst().map(Self.argument)
-        let text = (ctx.userInfo[PageTexts.userInfoKey] as? PageTexts)?.text(key, args)
-            ?? ctx.request.map { $0.t(key, args) } ?? key
-        var html = ""
-        html.reserveCapacity(text.utf8.count + 16)
-        HTMLText.appendEscaped(text, to: &html)
-        return .string(html)
-    }
-
-    /// An argument as text: as Leaf's `string` gives it (nil as empty), without its converter table
-    /// for the two kinds templates pass.
-    private static func argument(_ value: LeafData) -> String {
-        switch value.celf {
-        case .string: value.string ?? ""
-        case .int: value.int.map(String.init) ?? ""
-        default: value.string ?? ""
-        }
+        // The arguments as text: as Leaf's `string` gives them, without its converter table.
+        return .string(HTMLText.text(ctx, key, ctx.parameters.dropFirst().map(HTMLText.string)))
     }
 }
 

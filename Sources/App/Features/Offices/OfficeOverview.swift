@@ -36,24 +36,31 @@ struct OfficeOverviewQuery: Sendable {
         }
     }
 
-    /// Each staff member at the office with their candidates' counts. The candidates are read from
-    /// `candidates_office_idx` alone (M0015): every column the query takes from them is in it (so the
-    /// portfolio is counted by `counselor_id`, never NULL in a joined row, rather than by `id`).
+    /// Each staff member at the office with their candidates' counts. The candidates are counted per
+    /// counselor first, from `candidates_office_idx` alone (M0015): every column the count takes is in
+    /// it, and it is in counselor order, so the counts need no sorting. Joining the candidates to the
+    /// staff first and grouping the joined rows made SQLite sort all of them (about 2 000 at a
+    /// national office): the query took twice as long.
     var query: SQLQueryString {
         let yearAgo = now.addingTimeInterval(-365 * 86_400)
         return """
             SELECT u.id, u.display_name, u.last_login_at, CASE WHEN u.is_active = \(bind: true) THEN 1 ELSE 0 END AS active,
                    CASE WHEN EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = \(bind: Role.veileder.rawValue)) THEN 1 ELSE 0 END AS is_counselor,
-                   COUNT(c.counselor_id) AS portfolio,
-                   COALESCE(SUM(CASE WHEN c.is_hybrid = \(bind: true) THEN 1 ELSE 0 END), 0) AS hybrid,
-                   COALESCE(SUM(CASE WHEN \(PortfolioFilter.needsAction.predicate(now: now)) THEN 1 ELSE 0 END), 0) AS needs_action,
-                   MAX(c.last_contact_at) AS last_contact_at,
+                   COALESCE(k.portfolio, 0) AS portfolio, COALESCE(k.hybrid, 0) AS hybrid, COALESCE(k.needs_action, 0) AS needs_action,
+                   k.last_contact_at,
                    (SELECT COUNT(*) FROM counselor_assignments ca
                      WHERE ca.to_counselor_id = u.id AND ca.from_counselor_id IS NOT NULL AND ca.changed_at >= \(bind: yearAgo)) AS handovers_in
             FROM users u
-            LEFT JOIN candidates c ON c.counselor_id = u.id AND c.office_id = \(bind: officeID)
+            LEFT JOIN (
+                SELECT c.counselor_id, COUNT(*) AS portfolio,
+                       SUM(CASE WHEN c.is_hybrid = \(bind: true) THEN 1 ELSE 0 END) AS hybrid,
+                       SUM(CASE WHEN \(PortfolioFilter.needsAction.predicate(now: now)) THEN 1 ELSE 0 END) AS needs_action,
+                       MAX(c.last_contact_at) AS last_contact_at
+                FROM candidates c
+                WHERE c.office_id = \(bind: officeID)
+                GROUP BY c.counselor_id
+            ) k ON k.counselor_id = u.id
             WHERE u.office_id = \(bind: officeID)
-            GROUP BY u.id, u.display_name, u.last_login_at, u.is_active
             ORDER BY u.display_name, u.id
             """
     }

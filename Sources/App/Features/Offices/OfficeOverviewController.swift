@@ -17,8 +17,10 @@ struct OfficeOverviewController {
         var lastContact: String
         var lastLogin: String
         var handoversIn: Int
+        /// The label of the row's reason field, which names the counselor.
+        var openLabel: String
         /// What the template asks of each row, as Booleans: an `#if` on a comparison or a text makes
-        /// Leaf convert values through its table of converters, and there are four per row.
+        /// Leaf convert values through its table of converters (`#overviewRows` reads them as Leaf did).
         var hasPortfolio: Bool
         var hasNeedsAction: Bool
         var hasHybridFlag: Bool
@@ -58,14 +60,16 @@ struct OfficeOverviewController {
         try await req.audit(AuditEvent(.officeOverviewRead, objectType: AuditObjectType.office, objectID: officeID.uuidString, officeID: officeID))
         let counselorRows = rows.map { row -> CounselorRow in
             let flag = row.is_counselor == 1 ? OfficeOverviewQuery.HybridFlag.of(hybrid: row.hybrid, min: office.hybridMin, max: office.hybridMax) : .withinRange
+            let name = row.display_name + (row.active == 1 ? "" : " (" + req.t("overview.inactive") + ")")
             return CounselorRow(
-                id: row.id.uuidString, name: row.display_name + (row.active == 1 ? "" : " (" + req.t("overview.inactive") + ")"), isCounselor: row.is_counselor == 1,
+                id: row.id.uuidString, name: name, isCounselor: row.is_counselor == 1,
                 portfolio: row.portfolio, hybrid: row.hybrid, hybridFlag: flag.rawValue,
                 hybridFlagLabel: flag == .withinRange ? nil : req.t("overview.flag.\(flag.rawValue)", [String(office.hybridMin), String(office.hybridMax)]),
                 needsAction: row.needs_action,
                 lastContact: row.last_contact_at.map(DisplayDate.date) ?? "–",
                 lastLogin: row.last_login_at.map(DisplayDate.dateTime) ?? req.t("overview.never_logged_in"),
                 handoversIn: row.handovers_in,
+                openLabel: req.t("overview.open.reason", [name]),
                 hasPortfolio: row.portfolio > 0, hasNeedsAction: row.needs_action > 0, hasHybridFlag: flag != .withinRange,
                 isOpen: openFor == row.id.uuidString
             )
