@@ -199,6 +199,18 @@ struct PathwayModelVersionTests {
             let counts = veraCell.split(separator: " ").first?.split(separator: "/").compactMap { Int($0) } ?? []
             #expect(counts.count == 2 && counts[0] >= 1 && counts[1] >= 2 && veraCell.hasSuffix("%)"), "\(veraCell)")
             #expect(try await t.auditEntries(.qualityRead).count == 1)
+            // The counselors in Norwegian order: Vera and one more renamed so that their names begin
+            // with ø and å, which come after z, ø before å (Foundation's order put Å with A and Ø with O).
+            let other = try #require(names.first { $0 != "Vera Veileder" }, "\(names)")
+            for (name, renamed) in [("Vera Veileder", "Åse Aas"), (other, "Øystein Berg")] {
+                try await User.query(on: t.db).filter(\.$displayName == name).set(\.$displayName, to: renamed).update()
+            }
+            let renamedPage = try await leader.get("/kontor/kvalitet?fra=\(PathwayFlowTests.day(t, 60))&til=\(PathwayFlowTests.day(t, 0))").text
+            let renamedTable = try #require(renamedPage.range(of: "<table>").map { renamedPage[$0.lowerBound...] })
+            let renamedHeader = try #require(renamedTable.range(of: "</thead>").map { renamedTable[..<$0.lowerBound] })
+            let renamedNames = renamedHeader.components(separatedBy: "<th scope=\"col\">").dropFirst(3).map { String($0.prefix { $0 != "<" }) }
+            #expect(Array(renamedNames.suffix(2)) == ["Øystein Berg", "Åse Aas"], "\(renamedNames)")
+            #expect(renamedNames == NorwegianOrder.sorted(renamedNames, by: { $0 }), "\(renamedNames)")
             let bad = try await leader.get("/kontor/kvalitet?fra=2026-13-01&til=x")
             #expect(bad.status == .unprocessableEntity)
             let tallies = try await QualityController.tallies(officeID: try await t.office("9901").requireID(), from: .distantPast, to: .distantFuture, now: t.clock.now(), on: t.app.readDB)

@@ -111,7 +111,7 @@ extension MethodModelCatalog {
                 chosen[record.key] = record
             }
         }
-        return chosen.values.sorted { $0.name.localizedCompare($1.name) == .orderedAscending }
+        return NorwegianOrder.sorted(chosen.values, by: \.name)
     }
 }
 
