@@ -210,7 +210,7 @@ struct PathwayModelVersionTests {
             let renamedHeader = try #require(renamedTable.range(of: "</thead>").map { renamedTable[..<$0.lowerBound] })
             let renamedNames = renamedHeader.components(separatedBy: "<th scope=\"col\">").dropFirst(3).map { String($0.prefix { $0 != "<" }) }
             #expect(Array(renamedNames.suffix(2)) == ["Øystein Berg", "Åse Aas"], "\(renamedNames)")
-            #expect(renamedNames == NorwegianOrder.sorted(renamedNames, by: { $0 }), "\(renamedNames)")
+            #expect(renamedNames == NorwegianOrder.sorted(renamedNames), "\(renamedNames)")
             let bad = try await leader.get("/kontor/kvalitet?fra=2026-13-01&til=x")
             #expect(bad.status == .unprocessableEntity)
             let tallies = try await QualityController.tallies(officeID: try await t.office("9901").requireID(), from: .distantPast, to: .distantFuture, now: t.clock.now(), on: t.app.readDB)

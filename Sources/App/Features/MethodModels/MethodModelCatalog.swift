@@ -111,7 +111,7 @@ extension MethodModelCatalog {
                 chosen[record.key] = record
             }
         }
-        return NorwegianOrder.sorted(chosen.values, by: \.name)
+        return NorwegianOrder.sorted(chosen.values, by: \.name, then: \.key)
     }
 }
 

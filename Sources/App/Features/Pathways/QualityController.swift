@@ -108,7 +108,7 @@ struct QualityController {
         let tallies = try await (from != nil && to != nil) ? Self.tallies(officeID: officeID, from: from!, to: to!, now: now, on: req.readDB) : []
 
         let counselorIDs = Array(Set(tallies.map(\.counselor_id)))
-        let counselors = NorwegianOrder.sorted(try await Self.counselors(counselorIDs, on: req.readDB), by: \.displayName)
+        let counselors = NorwegianOrder.sorted(try await Self.counselors(counselorIDs, on: req.readDB), by: \.displayName, then: \.id.uuidString)
         var tables: [ModelTable] = []
         for (key, group) in Dictionary(grouping: tallies, by: \.model_key).sorted(by: { $0.key < $1.key }) {
             // The texts come from the newest version seen in the period.
