@@ -47,6 +47,7 @@ public func configure(_ app: Application, config: AppConfig, clock: any AppClock
     app.leaf.tags["criteria"] = CriteriaTag()
     app.leaf.tags["timeline"] = TimelineTag()
     app.leaf.tags["overviewRows"] = OverviewRowsTag()
+    app.leaf.tags["looks"] = LooksTag()
 
     Commands.register(on: app)
     try routes(app)

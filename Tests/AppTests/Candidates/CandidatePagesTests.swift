@@ -149,6 +149,12 @@ struct CandidatePagesTests {
             let own = try await owner.get("/kandidater/\(id)")
             #expect(own.text.contains("Hvem har sett kandidaten"))
             #expect(own.text.contains("veileder2"))
+            // Each refused look-up is a row marked as denied; the colleague's reason is under its row.
+            let lookRows = own.text.components(separatedBy: "<tr").dropFirst()
+            let strangers = lookRows.filter { $0.contains("<td>veileder3</td>") }
+            #expect(strangers.count == 4 && strangers.allSatisfy { $0.hasPrefix(#" class="denied"><td class="nowrap">"#) }, "\(strangers)")
+            #expect(lookRows.contains { $0.hasPrefix("><td class=\"nowrap\">") && $0.contains("<td>veileder2</td>") && $0.contains(#"<br><span class="muted">"#) && $0.contains("Vikar for Vera") })
+            #expect(!lookRows.contains { $0.contains("<td>veileder2</td>") && $0.hasPrefix(" class=\"denied\"") }, "an allowed look-up is not marked")
             #expect(!opened.text.contains("Hvem har sett kandidaten"), "a colleague does not see the look-up list")
         }
     }

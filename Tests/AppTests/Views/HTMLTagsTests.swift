@@ -4,7 +4,7 @@ import NIOCore
 import NIOPosix
 import Testing
 
-@Suite("#options, #cells, #criteria, #timeline and #overviewRows: a menu's options, a row's cells, a step's criteria, the events and the office overview's rows in one tag")
+@Suite("#options, #cells, #criteria, #timeline, #overviewRows and #looks: a menu's options, a row's cells, a step's criteria, the events, the office overview's rows and who has looked, in one tag each")
 struct HTMLTagsTests {
     /// Templates from memory, for rendering the tag and the loop it replaces side by side.
     private struct Templates: LeafSource {
@@ -30,6 +30,9 @@ struct HTMLTagsTests {
     /// whitespace between elements).
     private static let overviewLoop = ##"<tbody>#for(row in content.rows):<tr id="veileder-#(row.id)"><th scope="row">#(row.name)</th><td>#(row.portfolio)</td><td>#(row.hybrid)#if(row.hasHybridFlag): <span class="tag warn">#(row.hybridFlagLabel)</span>#endif</td><td>#if(row.hasNeedsAction):<span class="tag warn">#(row.needsAction)</span>#else:0#endif</td><td class="nowrap">#(row.lastContact)</td><td class="nowrap">#(row.lastLogin)</td><td>#(row.handoversIn)</td><td>#if(row.hasPortfolio):<details#if(row.isOpen): open#endif><summary>#t("overview.open.summary")</summary><form method="post" action="/kontor/oversikt/veiledere/#(row.id)" class="stack" novalidate><input type="hidden" name="_csrf" value="#(layout.csrfToken)"><div class="field"><label for="reason-#(row.id)">#t("overview.open.reason", row.name)</label><input id="reason-#(row.id)" name="reason" type="text"#if(row.isOpen): value="#(content.openReason)" aria-invalid="true"#endif></div><button type="submit" class="button small">#t("overview.open.submit")</button></form></details>#else:–#endif</td></tr>#endfor</tbody>"##
     private static let overviewTag = "<tbody>#overviewRows(content.rows, layout.csrfToken, content.openReason)</tbody>"
+    /// The candidate page's loop before `#looks`, as it stood in its template.
+    private static let looksLoop = ##"<tbody>#for(look in list):<tr#if(look.outcome == "denied"): class="denied"#endif><td class="nowrap">#(look.at)</td><td>#(look.who)</td><td>#(look.action)#if(look.detail):<br><span class="muted">#(look.detail)</span>#endif</td></tr>#endfor</tbody>"##
+    private static let looksTag = "<tbody>#looks(list)</tbody>"
     /// The labels with characters to escape, so that the tag is seen to escape them as `#t` does.
     private static let texts = PageTexts(strings: StringTables(tables: ["nb": [
         "criterion.rule": "Regel <&>", "criterion.risk": "Risiko «O'Brien»", "pathway.withdraw.summary": "Trekk \"tilbake\"",
@@ -44,9 +47,10 @@ struct HTMLTagsTests {
             "criteriaLoop": Self.criteriaLoop, "criteriaTag": Self.criteriaTag, "badCriteria": "#criteria(list, list)", "missingCriteria": "#criteria(nothing)",
             "timelineLoop": Self.timelineLoop, "timelineTag": Self.timelineTag, "badTimeline": "#timeline(list, list)", "missingTimeline": "#timeline(nothing)",
             "overviewLoop": Self.overviewLoop, "overviewTag": Self.overviewTag, "badOverview": "#overviewRows(content.rows)",
+            "looksLoop": Self.looksLoop, "looksTag": Self.looksTag, "badLooks": "#looks(list, list)", "missingLooks": "#looks(nothing)",
         ]))
         let tags: [String: any LeafTag] = [
-            "options": OptionsTag(), "cells": CellsTag(), "criteria": CriteriaTag(), "timeline": TimelineTag(), "overviewRows": OverviewRowsTag(), "t": TranslateTag(),
+            "options": OptionsTag(), "cells": CellsTag(), "criteria": CriteriaTag(), "timeline": TimelineTag(), "overviewRows": OverviewRowsTag(), "looks": LooksTag(), "t": TranslateTag(),
         ]
         let renderer = LeafRenderer(
             configuration: LeafConfiguration(rootDirectory: "/"), tags: LeafKit.defaultTags.merging(tags) { $1 },
@@ -217,5 +221,26 @@ struct HTMLTagsTests {
                        ("overviewTag", ["layout": .dictionary([:]), "content": .dictionary(["rows": .string("x"), "openReason": .string("")])]),
                        ("overviewTag", ["layout": .dictionary([:]), "content": .dictionary(["rows": .array([.dictionary(["name": .string("uten id")])]), "openReason": .string("")])])],
                       naming: "#overviewRows")
+    }
+
+    @Test("#looks writes what the candidate page's #for loop wrote: denied rows marked, the detail when there is one, every text escaped")
+    func looksSameAsTheLoop() throws {
+        let hostile = #"<script>alert("x")</script> & O'Brien"#
+        let looks: [CandidatePage.LookRow] = [
+            .init(at: "29.11.2026 10:15", who: "v5001-01", action: "Så kandidatsiden", outcome: "success", detail: nil),
+            .init(at: "29.11.2026 10:16", who: "l5001", action: "Nektet innsyn", outcome: "denied", detail: "grunn: «kontroll» & <sjekk>"),
+            .init(at: hostile, who: hostile, action: hostile, outcome: hostile, detail: hostile),
+            .init(at: "", who: "", action: "", outcome: "", detail: ""),
+            .init(at: "1.1.2026 00:00", who: "–", action: "Endret", outcome: "Denied", detail: nil),
+        ]
+        let context = try LeafContextEncoder.encode(["list": looks])
+        let fromTag = try render("looksTag", context)
+        #expect(fromTag == (try render("looksLoop", context)))
+        #expect(fromTag.contains(#"<tr><td class="nowrap">29.11.2026 10:15</td><td>v5001-01</td><td>Så kandidatsiden</td></tr><tr class="denied"><td class="nowrap">29.11.2026 10:16</td><td>l5001</td><td>Nektet innsyn<br><span class="muted">grunn: «kontroll» &amp; &lt;sjekk&gt;</span></td></tr>"#))
+        #expect(fromTag.contains(#"<tr><td class="nowrap">1.1.2026 00:00</td><td>–</td><td>Endret</td></tr>"#), "only \"denied\" marks a row")
+        #expect(!fromTag.contains("<script>"))
+        #expect(try render("looksTag", ["list": .array([])]) == "<tbody></tbody>")
+        expectRefused([("badLooks", ["list": LeafData.array([])]), ("missingLooks", [:]), ("looksTag", ["list": .string("x")]),
+                       ("looksTag", ["list": .array([.dictionary(["at": .string("1.1.2026"), "who": .string("x")])])])], naming: "#looks")
     }
 }
