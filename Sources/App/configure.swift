@@ -48,6 +48,7 @@ public func configure(_ app: Application, config: AppConfig, clock: any AppClock
     app.leaf.tags["timeline"] = TimelineTag()
     app.leaf.tags["overviewRows"] = OverviewRowsTag()
     app.leaf.tags["looks"] = LooksTag()
+    app.leaf.tags["portfolioRows"] = PortfolioRowsTag()
 
     Commands.register(on: app)
     try routes(app)

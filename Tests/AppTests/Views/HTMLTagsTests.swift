@@ -4,7 +4,7 @@ import NIOCore
 import NIOPosix
 import Testing
 
-@Suite("#options, #cells, #criteria, #timeline, #overviewRows and #looks: a menu's options, a row's cells, a step's criteria, the events, the office overview's rows and who has looked, in one tag each")
+@Suite("The list tags (#options, #cells, #criteria, #timeline, #overviewRows, #looks, #portfolioRows): each writes what the #for loop it replaced wrote")
 struct HTMLTagsTests {
     /// Templates from memory, for rendering the tag and the loop it replaces side by side.
     private struct Templates: LeafSource {
@@ -33,9 +33,13 @@ struct HTMLTagsTests {
     /// The candidate page's loop before `#looks`, as it stood in its template.
     private static let looksLoop = ##"<tbody>#for(look in list):<tr#if(look.outcome == "denied"): class="denied"#endif><td class="nowrap">#(look.at)</td><td>#(look.who)</td><td>#(look.action)#if(look.detail):<br><span class="muted">#(look.detail)</span>#endif</td></tr>#endfor</tbody>"##
     private static let looksTag = "<tbody>#looks(list)</tbody>"
+    /// The portfolio's loop before `#portfolioRows`, as it stood in its template.
+    private static let portfolioLoop = ##"<tbody>#for(row in list):<tr><td><a href="#(row.href)">#(row.name)</a>#if(row.hybrid): <span class="tag hybrid">#t("portfolio.tag.hybrid")</span>#endif#if(row.needsAction): <span class="tag warn">#t("portfolio.tag.needs_action")</span>#endif</td>#cells(row.cells)</tr>#endfor</tbody>"##
+    private static let portfolioTag = "<tbody>#portfolioRows(list)</tbody>"
     /// The labels with characters to escape, so that the tag is seen to escape them as `#t` does.
     private static let texts = PageTexts(strings: StringTables(tables: ["nb": [
         "criterion.rule": "Regel <&>", "criterion.risk": "Risiko «O'Brien»", "pathway.withdraw.summary": "Trekk \"tilbake\"",
+        "portfolio.tag.hybrid": "Hybrid <h>", "portfolio.tag.needs_action": "Trenger \"handling\" & mer",
         "overview.open.summary": "Oppgi <grunn>", "overview.open.submit": "Se kandidatene & logg", "overview.open.reason": "Hvorfor trenger du å se kandidatene til {0}?",
     ]]), locale: "nb")
 
@@ -48,9 +52,10 @@ struct HTMLTagsTests {
             "timelineLoop": Self.timelineLoop, "timelineTag": Self.timelineTag, "badTimeline": "#timeline(list, list)", "missingTimeline": "#timeline(nothing)",
             "overviewLoop": Self.overviewLoop, "overviewTag": Self.overviewTag, "badOverview": "#overviewRows(content.rows)",
             "looksLoop": Self.looksLoop, "looksTag": Self.looksTag, "badLooks": "#looks(list, list)", "missingLooks": "#looks(nothing)",
+            "portfolioLoop": Self.portfolioLoop, "portfolioTag": Self.portfolioTag, "badPortfolio": "#portfolioRows(list, list)", "missingPortfolio": "#portfolioRows(nothing)",
         ]))
         let tags: [String: any LeafTag] = [
-            "options": OptionsTag(), "cells": CellsTag(), "criteria": CriteriaTag(), "timeline": TimelineTag(), "overviewRows": OverviewRowsTag(), "looks": LooksTag(), "t": TranslateTag(),
+            "options": OptionsTag(), "cells": CellsTag(), "criteria": CriteriaTag(), "timeline": TimelineTag(), "overviewRows": OverviewRowsTag(), "looks": LooksTag(), "portfolioRows": PortfolioRowsTag(), "t": TranslateTag(),
         ]
         let renderer = LeafRenderer(
             configuration: LeafConfiguration(rootDirectory: "/"), tags: LeafKit.defaultTags.merging(tags) { $1 },
@@ -242,5 +247,30 @@ struct HTMLTagsTests {
         #expect(try render("looksTag", ["list": .array([])]) == "<tbody></tbody>")
         expectRefused([("badLooks", ["list": LeafData.array([])]), ("missingLooks", [:]), ("looksTag", ["list": .string("x")]),
                        ("looksTag", ["list": .array([.dictionary(["at": .string("1.1.2026"), "who": .string("x")])])])], naming: "#looks")
+    }
+
+    @Test("#portfolioRows writes what the portfolio's #for loop wrote: the name's link, the hybrid and action tags, the shown cells, every text escaped")
+    func portfolioRowsSameAsTheLoop() throws {
+        let hostile = #"<script>alert("x")</script> & O'Brien"#
+        let rows: [PortfolioController.Row] = [
+            .init(href: "/kandidater/9F1C0B86-1D43-4D43-9B27-3C8E0D7C1A20", name: "Kari Nordmann",
+                  cells: [TableCell(text: "141290*****", nowrap: true), TableCell(text: "Spesielt tilpasset innsats"), TableCell(text: "Aldri", nowrap: true)],
+                  hybrid: true, needsAction: true),
+            .init(href: "/kandidater/A", name: "Ola Ås", cells: [TableCell(text: "Bodø")], hybrid: false, needsAction: true),
+            .init(href: "/kandidater/B", name: "Uten merker", cells: [], hybrid: false, needsAction: false),
+            .init(href: hostile, name: hostile, cells: [TableCell(text: hostile, nowrap: true), TableCell(text: "")], hybrid: true, needsAction: false),
+            .init(href: "", name: "", cells: [TableCell(text: "")], hybrid: false, needsAction: false),
+        ]
+        let context: [String: LeafData] = ["list": .array(rows.map(\.leafData))]
+        let fromTag = try render("portfolioTag", context)
+        #expect(fromTag == (try render("portfolioLoop", context)))
+        #expect(fromTag.contains(#"<tr><td><a href="/kandidater/9F1C0B86-1D43-4D43-9B27-3C8E0D7C1A20">Kari Nordmann</a> <span class="tag hybrid">Hybrid &lt;h&gt;</span> <span class="tag warn">Trenger &quot;handling&quot; &amp; mer</span></td><td class="nowrap">141290*****</td><td>Spesielt tilpasset innsats</td><td class="nowrap">Aldri</td></tr>"#))
+        #expect(fromTag.contains(#"<tr><td><a href="/kandidater/B">Uten merker</a></td></tr>"#))
+        #expect(!fromTag.contains("<script>") && !fromTag.contains("<h>"))
+        #expect(try render("portfolioTag", ["list": .array([])]) == "<tbody></tbody>")
+        expectRefused([("badPortfolio", ["list": LeafData.array([])]), ("missingPortfolio", [:]), ("portfolioTag", ["list": .string("x")]),
+                       ("portfolioTag", ["list": .array([.dictionary(["href": .string("/k"), "name": .string("uten celler")])])]),
+                       ("portfolioTag", ["list": .array([.dictionary(["href": .string("/k"), "name": .string("celle uten tekst"), "cells": .array([.dictionary(["nowrap": .bool(true)])])])])])],
+                      naming: "#portfolioRows")
     }
 }

@@ -31,11 +31,42 @@ struct OptionsTag: UnsafeUnescapedLeafTag {
 /// looked up its value; now each row carries the cells of the shown columns only.
 struct CellsTag: UnsafeUnescapedLeafTag {
     func render(_ ctx: LeafContext) throws -> LeafData {
-        try HTMLText.list(ctx, tag: "cells", shape: "{text, nowrap}", needs: "a text", capacity: 32) { html, cell in
-            guard let text = cell["text"]?.string else { return false }
-            html.append(HTMLText.isTrue(cell["nowrap"]) ? "<td class=\"nowrap\">" : "<td>")
-            HTMLText.appendEscaped(text, to: &html)
+        try HTMLText.list(ctx, tag: "cells", shape: "{text, nowrap}", needs: "a text", capacity: 32, HTMLText.appendCell)
+    }
+}
+
+/// `#portfolioRows(list)` in a template: the portfolio's rows, from a list of
+/// `PortfolioController.Row`, every text escaped for HTML.
+///
+/// It writes what this loop wrote, in one step (the line breaks here are not in it):
+/// `#for(row in list):<tr><td><a href="#(row.href)">#(row.name)</a>#if(row.hybrid): <span class="tag hybrid">#t("portfolio.tag.hybrid")</span>#endif
+/// #if(row.needsAction): <span class="tag warn">#t("portfolio.tag.needs_action")</span>#endif</td>#cells(row.cells)</tr>#endfor`.
+/// A page shows 50 rows; the loop resolved and escaped each row's values one by one.
+struct PortfolioRowsTag: UnsafeUnescapedLeafTag {
+    func render(_ ctx: LeafContext) throws -> LeafData {
+        let hybridLabel = HTMLText.text(ctx, "portfolio.tag.hybrid"), needsActionLabel = HTMLText.text(ctx, "portfolio.tag.needs_action")
+        return try HTMLText.list(ctx, tag: "portfolioRows", shape: "rows (PortfolioController.Row)", needs: "a link, a name and cells with a text each", capacity: 512) { html, row in
+            guard let href = row["href"]?.string, let name = row["name"]?.string, let cells = row["cells"]?.array else { return false }
+            html.append("<tr><td><a href=\"")
+            HTMLText.appendEscaped(href, to: &html)
+            html.append("\">")
+            HTMLText.appendEscaped(name, to: &html)
+            html.append("</a>")
+            if HTMLText.isTrue(row["hybrid"]) {
+                html.append(" <span class=\"tag hybrid\">")
+                html.append(hybridLabel)
+                html.append("</span>")
+            }
+            if HTMLText.isTrue(row["needsAction"]) {
+                html.append(" <span class=\"tag warn\">")
+                html.append(needsActionLabel)
+                html.append("</span>")
+            }
             html.append("</td>")
+            for cell in cells {
+                guard let cell = cell.dictionary, HTMLText.appendCell(&html, cell) else { return false }
+            }
+            html.append("</tr>")
             return true
         }
     }
@@ -308,6 +339,15 @@ enum HTMLText {
         }
     }
 
+    /// One data cell, `{text, nowrap}`, as `#cells` writes it; false when it has no text.
+    static func appendCell(_ html: inout String, _ cell: [String: LeafData]) -> Bool {
+        guard let text = cell["text"]?.string else { return false }
+        html.append(isTrue(cell["nowrap"]) ? "<td class=\"nowrap\">" : "<td>")
+        appendEscaped(text, to: &html)
+        html.append("</td>")
+        return true
+    }
+
     /// A text, escaped, in a string of its own.
     static func escaped(_ text: String) -> String {
         var html = ""
@@ -332,7 +372,7 @@ enum HTMLText {
         }
     }
 
-    /// What `#options`, `#cells`, `#criteria`, `#timeline` and `#looks` share: one parameter, a list of dictionaries, each written by
+    /// What the list tags (`#options`, `#cells`, `#criteria`, `#timeline`, `#looks`, `#portfolioRows`) share: one parameter, a list of dictionaries, each written by
     /// `write`, which answers false when the element lacks what it `needs`.
     static func list(
         _ ctx: LeafContext, tag: String, shape: String, needs: String, capacity: Int,

@@ -25,7 +25,6 @@ struct PortfolioController {
         var label: String
         var count: Int
         var current: Bool
-        var group: String
     }
 
     struct ColumnOption: Encodable, Sendable {
@@ -64,7 +63,12 @@ struct PortfolioController {
         var search: String
         var filterValue: String
         var sortValue: String
-        var filters: [FilterLink]
+        /// The quick filters, the innsatsgruppe filters and the benefit filters: three lists, so that
+        /// the template need not compare each filter's group three times (a comparison in `#if` goes
+        /// through Leaf's table of converters).
+        var mainFilters: [FilterLink]
+        var innsatsFilters: [FilterLink]
+        var benefitFilters: [FilterLink]
         var sorts: [SortLink]
         var columns: [ColumnOption]
         var shown: [String: Bool]
@@ -213,20 +217,21 @@ struct PortfolioController {
             return components.string ?? basePath
         }
 
-        let filters = PortfolioFilter.allCases.map { filter -> FilterLink in
-            let group: String = switch filter {
-            case .innsatsgruppe: "innsats"
-            case .benefit: "ytelse"
-            default: "main"
+        var mainFilters: [FilterLink] = [], innsatsFilters: [FilterLink] = [], benefitFilters: [FilterLink] = []
+        for filter in PortfolioFilter.allCases {
+            let link = FilterLink(href: href(filter: filter), label: req.t(filter.labelKey), count: counts[filter] ?? 0, current: filter == query.filter)
+            switch filter {
+            case .innsatsgruppe: innsatsFilters.append(link)
+            case .benefit: benefitFilters.append(link)
+            default: mainFilters.append(link)
             }
-            return FilterLink(href: href(filter: filter), label: req.t(filter.labelKey), count: counts[filter] ?? 0, current: filter == query.filter, group: group)
         }
         let shownSet = Set(columns)
         let principal = try req.requirePrincipal()
         let isOwn = query.counselorID == principal.userID
         return PortfolioView(
             heading: heading, ownerName: ownerName, isOwn: isOwn, search: query.search, filterValue: query.filter.raw, sortValue: query.sort.rawValue,
-            filters: filters,
+            mainFilters: mainFilters, innsatsFilters: innsatsFilters, benefitFilters: benefitFilters,
             sorts: PortfolioSort.allCases.map { SortLink(href: href(sort: $0), label: req.t($0.labelKey), current: $0 == query.sort) },
             columns: Column.allCases.map { ColumnOption(value: $0.rawValue, label: req.t($0.labelKey), shown: shownSet.contains($0)) },
             shown: Dictionary(uniqueKeysWithValues: Column.allCases.map { ($0.key, shownSet.contains($0)) }),
