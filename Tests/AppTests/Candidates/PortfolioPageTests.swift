@@ -76,6 +76,22 @@ struct PortfolioPageTests {
             let benefits = MainBenefit.allCases.reduce(0) { $0 + (counts[.benefit($1)] ?? 0) }
             #expect(innsats == total && benefits == total)
             #expect(try await t.auditEntries(.portfolioRead).count >= PortfolioFilter.allCases.count)
+
+            // Each filter under its own heading, in the order of `PortfolioFilter.allCases`: the quick
+            // filters first, then the innsatsgruppe filters, then the benefit filters.
+            let page = try await browser.get("/portefolje").text
+            let nav = try #require(page.range(of: "<nav aria-label=\"Hurtigfiltre\"").flatMap { start in page[start.lowerBound...].range(of: "</nav>").map { page[start.lowerBound..<$0.lowerBound] } })
+            func filters(_ part: Substring) -> [String] {
+                part.components(separatedBy: "?filter=").dropFirst().map { String($0.prefix { $0 != "\"" && $0 != "&" }) }
+            }
+            let sections = nav.components(separatedBy: "<h2 class=\"small-heading\">")
+            #expect(sections.count == 3 && sections[1].hasPrefix("Innsatsgruppe</h2>") && sections[2].hasPrefix("Hovedytelse</h2>"), "\(nav)")
+            let main = PortfolioFilter.allCases.filter {
+                switch $0 { case .innsatsgruppe, .benefit, .all: false; default: true }
+            }
+            #expect(filters(Substring(sections[0])) == main.map(\.raw))
+            #expect(filters(Substring(sections[1])) == Innsatsgruppe.allCases.map { PortfolioFilter.innsatsgruppe($0).raw })
+            #expect(filters(Substring(sections[2])) == MainBenefit.allCases.map { PortfolioFilter.benefit($0).raw })
         }
     }
 

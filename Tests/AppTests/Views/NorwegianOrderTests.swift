@@ -32,4 +32,21 @@ struct NorwegianOrderTests {
         // İ lowercases to i with a combining dot, which is left out.
         #expect(NorwegianOrder.key("İnci") == NorwegianOrder.key("inci"))
     }
+
+    @Test("the same name typed precomposed and decomposed, with different ids, comes out in one order whatever the input's")
+    func equivalentSpellingsInOneOrder() {
+        struct Person: Equatable { var name: String; var id: String }
+        let people = [Person(name: "Åse", id: "1"), Person(name: "A\u{30A}se", id: "2"), Person(name: "a\u{30A}se", id: "3"), Person(name: "åse", id: "0")]
+        let permutations = [[0, 1, 2, 3], [3, 2, 1, 0], [1, 0, 3, 2], [2, 3, 0, 1], [0, 2, 1, 3], [3, 1, 2, 0]]
+        let results = Set(permutations.map { order in NorwegianOrder.sorted(order.map { people[$0] }, by: \.name, then: \.id).map(\.id) })
+        // Precomposed "Åse" first (capital before small), its spellings by id, then "åse" the same way.
+        #expect(results == [["1", "2", "0", "3"]], "\(results)")
+    }
+
+    @Test("letters with an æ, ø or å under their accent sort as that letter; ð, þ and œ as d, th and oe")
+    func accentedNorwegianLetters() {
+        #expect(NorwegianOrder.key("\u{1FF}") == NorwegianOrder.key("ø") && NorwegianOrder.key("\u{1FD}") == NorwegianOrder.key("æ"))
+        #expect(NorwegianOrder.key("\u{1FB}") == NorwegianOrder.key("å"))
+        #expect(NorwegianOrder.sorted(["Þóra", "Tove", "Ðan", "Dag", "Œdipus", "Odd", "Oeyvind"]) == ["Dag", "Ðan", "Odd", "Œdipus", "Oeyvind", "Þóra", "Tove"])
+    }
 }

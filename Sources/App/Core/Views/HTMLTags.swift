@@ -41,7 +41,9 @@ struct CellsTag: UnsafeUnescapedLeafTag {
 /// It writes what this loop wrote, in one step (the line breaks here are not in it):
 /// `#for(row in list):<tr><td><a href="#(row.href)">#(row.name)</a>#if(row.hybrid): <span class="tag hybrid">#t("portfolio.tag.hybrid")</span>#endif
 /// #if(row.needsAction): <span class="tag warn">#t("portfolio.tag.needs_action")</span>#endif</td>#cells(row.cells)</tr>#endfor`.
-/// A page shows 50 rows; the loop resolved and escaped each row's values one by one.
+/// A page shows 50 rows; the loop resolved and escaped each row's values one by one. One difference:
+/// a row without a link, a name or cells, or a cell without a text, is an error in the template,
+/// where the loop wrote it empty.
 struct PortfolioRowsTag: UnsafeUnescapedLeafTag {
     func render(_ ctx: LeafContext) throws -> LeafData {
         let hybridLabel = HTMLText.text(ctx, "portfolio.tag.hybrid"), needsActionLabel = HTMLText.text(ctx, "portfolio.tag.needs_action")
@@ -280,7 +282,8 @@ struct OverviewRowsTag: UnsafeUnescapedLeafTag {
 /// `#for(look in list):<tr#if(look.outcome == "denied"): class="denied"#endif><td class="nowrap">#(look.at)</td><td>#(look.who)</td>
 /// <td>#(look.action)#if(look.detail):<br><span class="muted">#(look.detail)</span>#endif</td></tr>#endfor` (the line break is not in it).
 /// The page shows up to 50 such rows; Leaf's comparison of each outcome went through its table of
-/// converters (about a tenth of the page's CPU went to comparisons).
+/// converters (about a tenth of the page's CPU went to comparisons). One difference: a row without a
+/// time, who or what is an error in the template, where the loop wrote it empty.
 struct LooksTag: UnsafeUnescapedLeafTag {
     func render(_ ctx: LeafContext) throws -> LeafData {
         try HTMLText.list(ctx, tag: "looks", shape: "looks (CandidatePage.LookRow)", needs: "a time, who and what", capacity: 160) { html, look in
