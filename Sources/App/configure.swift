@@ -108,6 +108,7 @@ enum Migrations {
         M0015_AddOfficeOverviewIndex(),
         M0016_AddAccessRequestRequesterIndex(),
         M0017_WidenPathwayEventsIndex(),
+        M0018_CopyPathwayOwnersToObligations(),
     ]
 
     static func register(on app: Application) {

@@ -29,7 +29,10 @@ enum PathwayCriteriaStore {
         func needsAction(now: Date) -> Bool { effectiveState(now: now) == .overdue && resolvable }
     }
 
-    /// One obligation of a criterion (see `CriterionObligation`).
+    /// One obligation of a criterion (see `CriterionObligation`), with copies of its pathway's
+    /// office, counselor and method model, so that the quality page counts an office's
+    /// obligations from one index (M0018). Always written; read back absent only from a row
+    /// written before M0018 filled them, which the next evaluation then rewrites.
     struct ObligationRow: Codable, Sendable {
         var pathway_id: UUID
         var criterion_id: String
@@ -40,6 +43,16 @@ enum PathwayCriteriaStore {
         var evidence_at: Date?
         var resolvable: Bool
         var evaluated_at: Date
+        var office_id: UUID?
+        var counselor_id: UUID?
+        var method_model_id: UUID?
+    }
+
+    /// Whose a pathway's obligations are: the copies each of its obligation rows carries.
+    struct Owner: Sendable, Equatable {
+        var officeID: UUID
+        var counselorID: UUID
+        var methodModelID: UUID
     }
 
     /// SQL for "this criterion row is overdue now", on alias `pc`.
@@ -61,8 +74,9 @@ enum PathwayCriteriaStore {
     }
 
     /// The rows and obligations the criteria of `model` give over `events` (the pathway's own and the
-    /// visits that count for it, in the order they happened) at `now`. Pure.
-    static func evaluate(pathwayID: UUID, model: MethodModel, events: [RuleEvent], now: Date) -> (rows: [Row], obligations: [ObligationRow]) {
+    /// visits that count for it, in the order they happened) at `now`, the obligations marked with
+    /// `owner`. Pure.
+    static func evaluate(pathwayID: UUID, owner: Owner, model: MethodModel, events: [RuleEvent], now: Date) -> (rows: [Row], obligations: [ObligationRow]) {
         var rows: [Row] = []
         var obligations: [ObligationRow] = []
         for criterion in model.checkedCriteria {
@@ -78,7 +92,8 @@ enum PathwayCriteriaStore {
                 ObligationRow(
                     pathway_id: pathwayID, criterion_id: criterion.id, anchor_event_id: obligation.anchorID, state: obligation.result.state.rawValue,
                     deadline: obligation.result.deadline, evidence_event_id: obligation.result.evidence?.id, evidence_at: obligation.result.evidence?.occurredAt,
-                    resolvable: obligation.result.resolvable, evaluated_at: now
+                    resolvable: obligation.result.resolvable, evaluated_at: now,
+                    office_id: owner.officeID, counselor_id: owner.counselorID, method_model_id: owner.methodModelID
                 )
             }
         }

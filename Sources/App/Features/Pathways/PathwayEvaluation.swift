@@ -49,7 +49,7 @@ enum PathwayEvaluation {
         let events = try await ruleEvents(present, on: sql)
         let stored = try await storedCriteria(present, on: sql)
         let current = scope == .criteriaAndAlerts
-            ? try await evaluateCriteria(present, models: model, events: events, stored: stored, on: sql, now: now)
+            ? try await evaluateCriteria(present, facts: facts, models: model, events: events, stored: stored, on: sql, now: now)
             : stored
         try await refreshAlerts(present, facts: facts, models: model, events: events, criteria: current, on: db, now: now)
         // In id order, so that two writers update the same candidates' next meetings in the same order.
@@ -65,6 +65,7 @@ enum PathwayEvaluation {
         var id: UUID
         var candidate_id: UUID
         var office_id: UUID
+        var counselor_id: UUID
         var method_model_id: UUID
         var status: String
         var referral_date: Date
@@ -76,7 +77,7 @@ enum PathwayEvaluation {
 
         static func load(_ ids: [UUID], on sql: any SQLDatabase) async throws -> [UUID: Facts] {
             let rows = try await sql.raw("""
-                SELECT p.id, p.candidate_id, p.office_id, p.method_model_id, p.status, p.referral_date, p.alerts_check_at,
+                SELECT p.id, p.candidate_id, p.office_id, p.counselor_id, p.method_model_id, p.status, p.referral_date, p.alerts_check_at,
                        c.is_hybrid, c.hybrid_since, c.next_meeting_at, o.no_contact_alert_days
                 FROM pathways p JOIN candidates c ON c.id = p.candidate_id JOIN offices o ON o.id = p.office_id
                 WHERE p.id IN (\(binds: ids))
@@ -119,7 +120,7 @@ enum PathwayEvaluation {
     // MARK: - Criteria
 
     private static func evaluateCriteria(
-        _ ids: [UUID], models: [UUID: MethodModel], events: [UUID: [RuleEvent]], stored: [UUID: [PathwayCriteriaStore.Row]],
+        _ ids: [UUID], facts: [UUID: Facts], models: [UUID: MethodModel], events: [UUID: [RuleEvent]], stored: [UUID: [PathwayCriteriaStore.Row]],
         on sql: any SQLDatabase, now: Date
     ) async throws -> [UUID: [PathwayCriteriaStore.Row]] {
         // A visit to an employer counts for every pathway that uses the employer ("visited before
@@ -140,7 +141,8 @@ enum PathwayEvaluation {
             visits = Dictionary(grouping: rows, by: \.employer_id)
         }
         let obligationRows = try await sql.raw("""
-            SELECT pathway_id, criterion_id, anchor_event_id, state, deadline, evidence_event_id, evidence_at, resolvable
+            SELECT pathway_id, criterion_id, anchor_event_id, state, deadline, evidence_event_id, evidence_at, resolvable,
+                   office_id, counselor_id, method_model_id
             FROM pathway_criterion_obligations WHERE pathway_id IN (\(binds: ids))
             """).all().map { row in
                 PathwayCriteriaStore.ObligationRow(
@@ -148,7 +150,8 @@ enum PathwayEvaluation {
                     anchor_event_id: try row.uuid("anchor_event_id"), state: try row.decode(column: "state", as: String.self),
                     deadline: try row.optional("deadline", as: Date.self), evidence_event_id: try row.uuidIfPresent("evidence_event_id"),
                     evidence_at: try row.optional("evidence_at", as: Date.self), resolvable: try row.decode(column: "resolvable", as: Bool.self),
-                    evaluated_at: now)
+                    evaluated_at: now, office_id: try row.uuidIfPresent("office_id"), counselor_id: try row.uuidIfPresent("counselor_id"),
+                    method_model_id: try row.uuidIfPresent("method_model_id"))
             }
         let storedObligations = Dictionary(grouping: obligationRows, by: \.pathway_id)
 
@@ -156,7 +159,7 @@ enum PathwayEvaluation {
         var rowsToWrite: [PathwayCriteriaStore.Row] = [], criteriaChanged: [UUID] = [], criteriaKept: [UUID] = []
         var obligationsToWrite: [PathwayCriteriaStore.ObligationRow] = [], obligationsChanged: [UUID] = [], obligationsKept: [UUID] = []
         for id in ids {
-            guard let model = models[id] else { continue }
+            guard let model = models[id], let fact = facts[id] else { continue }
             let own = events[id] ?? []
             var withVisits = own
             let employers = Set(own.compactMap(\.employerID))
@@ -168,7 +171,8 @@ enum PathwayEvaluation {
                 withVisits += others.map { RuleEvent(id: $0.id, type: .employerVisit, occurredAt: $0.visited_on, employerID: $0.employer_id) }
                 withVisits.sort { $0.occurredAt < $1.occurredAt }
             }
-            let (rows, obligations) = PathwayCriteriaStore.evaluate(pathwayID: id, model: model, events: withVisits, now: now)
+            let owner = PathwayCriteriaStore.Owner(officeID: fact.office_id, counselorID: fact.counselor_id, methodModelID: fact.method_model_id)
+            let (rows, obligations) = PathwayCriteriaStore.evaluate(pathwayID: id, owner: owner, model: model, events: withVisits, now: now)
             current[id] = rows
             if sameCriteria(rows, stored[id] ?? []) {
                 criteriaKept.append(id)
@@ -227,6 +231,8 @@ enum PathwayEvaluation {
         }
     }
 
+    /// The obligations say the same as the stored rows, the evaluation time aside, and the stored
+    /// rows carry the pathway's office, counselor and model as they are now (M0018).
     private static func sameObligations(_ new: [PathwayCriteriaStore.ObligationRow], _ old: [PathwayCriteriaStore.ObligationRow]) -> Bool {
         guard new.count == old.count else { return false }
         struct Key: Hashable { var criterion: String; var anchor: UUID }
@@ -235,6 +241,7 @@ enum PathwayEvaluation {
             guard let was = byKey[Key(criterion: row.criterion_id, anchor: row.anchor_event_id)] else { return false }
             return row.state == was.state && row.evidence_event_id == was.evidence_event_id && row.resolvable == was.resolvable
                 && sameMoment(row.deadline, was.deadline) && sameMoment(row.evidence_at, was.evidence_at)
+                && row.office_id == was.office_id && row.counselor_id == was.counselor_id && row.method_model_id == was.method_model_id
         }
     }
 

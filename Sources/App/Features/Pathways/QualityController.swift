@@ -32,20 +32,21 @@ struct QualityController {
     }
 
     /// Every obligation whose deadline fell in the period and has passed: each placement, each
-    /// extension counts, not only a pathway's latest. Answered from indexes alone (M0014).
+    /// extension counts, not only a pathway's latest. The office's obligations in the period are one
+    /// run of an index that holds the copies of their pathway's counselor and method model (M0018);
+    /// no pathway is read.
     static func talliesQuery(officeID: UUID, from: Date, to: Date, now: Date) -> SQLQueryString {
         """
-            SELECT m.key AS model_key, p.method_model_id, po.criterion_id, p.counselor_id,
+            SELECT m.key AS model_key, po.method_model_id, po.criterion_id, po.counselor_id,
                    SUM(CASE WHEN po.state = \(bind: CriterionState.met.rawValue) THEN 1 ELSE 0 END) AS met,
                    SUM(CASE WHEN po.state = \(bind: CriterionState.metLate.rawValue) THEN 1 ELSE 0 END) AS met_late,
                    SUM(CASE WHEN po.state IN (\(bind: CriterionState.overdue.rawValue), \(bind: CriterionState.due.rawValue)) THEN 1 ELSE 0 END) AS overdue
             FROM pathway_criterion_obligations po
-            JOIN pathways p ON p.id = po.pathway_id
-            JOIN method_models m ON m.id = p.method_model_id
-            WHERE p.office_id = \(bind: officeID) AND po.deadline IS NOT NULL
+            JOIN method_models m ON m.id = po.method_model_id
+            WHERE po.office_id = \(bind: officeID) AND po.deadline IS NOT NULL
               AND po.deadline > \(bind: from) AND po.deadline <= \(bind: to) AND po.deadline <= \(bind: now)
               AND po.state IN (\(bind: CriterionState.met.rawValue), \(bind: CriterionState.metLate.rawValue), \(bind: CriterionState.overdue.rawValue), \(bind: CriterionState.due.rawValue))
-            GROUP BY m.key, p.method_model_id, po.criterion_id, p.counselor_id
+            GROUP BY m.key, po.method_model_id, po.criterion_id, po.counselor_id
             """
     }
 

@@ -69,7 +69,7 @@ struct PathwayRows {
     // MARK: - Derived state, with the app's own rules
 
     /// The criteria rows and obligations `PathwayCriteriaStore.refresh` would store at `now`.
-    func criteria() -> (rows: [PathwayCriteriaStore.Row], obligations: [PathwayCriteriaStore.ObligationRow]) {
+    func criteria(officeID: UUID, counselor: UUID) -> (rows: [PathwayCriteriaStore.Row], obligations: [PathwayCriteriaStore.ObligationRow]) {
         let ruleEvents = events.sorted { $0.at < $1.at }.map { RuleEvent(id: $0.id, type: $0.type, occurredAt: $0.at, employerID: $0.employer) }
         var rows: [PathwayCriteriaStore.Row] = []
         var obligations: [PathwayCriteriaStore.ObligationRow] = []
@@ -85,7 +85,8 @@ struct PathwayRows {
             obligations += evaluation.obligations.map { obligation in
                 .init(pathway_id: plan.id, criterion_id: criterion.id, anchor_event_id: obligation.anchorID, state: obligation.result.state.rawValue,
                       deadline: obligation.result.deadline, evidence_event_id: obligation.result.evidence?.id,
-                      evidence_at: obligation.result.evidence?.occurredAt, resolvable: obligation.result.resolvable, evaluated_at: now)
+                      evidence_at: obligation.result.evidence?.occurredAt, resolvable: obligation.result.resolvable, evaluated_at: now,
+                      office_id: officeID, counselor_id: counselor, method_model_id: modelID)
             }
         }
         return (rows, obligations)
@@ -133,7 +134,7 @@ struct PathwayRows {
     }()
 
     func write(to writer: ScaleWriter, now: Date, officeID: UUID, candidateID: UUID, counselor: UUID, hybridSince: Date?) async throws {
-        let (criteriaRows, obligations) = criteria()
+        let (criteriaRows, obligations) = criteria(officeID: officeID, counselor: counselor)
         let (wanted, nextCheck) = alerts(criteria: criteriaRows, candidateHybridSince: hybridSince, noContactDays: 30)
         let status: Pathway.Status = closedAt == nil ? .active : .closed
         try await writer.add("pathways", [
@@ -187,7 +188,8 @@ struct PathwayRows {
         }
         for row in obligations {
             try await writer.add("pathway_criterion_obligations", [row.pathway_id, row.criterion_id, row.anchor_event_id, row.state, row.deadline,
-                                                                   row.evidence_event_id, row.evidence_at, row.resolvable, row.evaluated_at])
+                                                                   row.evidence_event_id, row.evidence_at, row.resolvable, row.evaluated_at,
+                                                                   row.office_id, row.counselor_id, row.method_model_id])
         }
         for (position, alert) in wanted.enumerated() {
             let args = String(decoding: try Self.encoder.encode(alert.args), as: UTF8.self)

@@ -57,7 +57,7 @@ final class ScaleRun: @unchecked Sendable {
         ("pathway_criteria", ["pathway_id", "criterion_id", "state", "deadline", "limit_at", "overdue_since", "evidence_event_id", "evidence_at",
                               "next_check_at", "resolvable", "evaluated_at"]),
         ("pathway_criterion_obligations", ["pathway_id", "criterion_id", "anchor_event_id", "state", "deadline", "evidence_event_id", "evidence_at",
-                                           "resolvable", "evaluated_at"]),
+                                           "resolvable", "evaluated_at", "office_id", "counselor_id", "method_model_id"]),
         ("alerts", ["id", "pathway_id", "candidate_id", "office_id", "kind", "subject", "since", "reason_args", "opened_at"]),
         ("reflection_groups", ["id", "office_id", "name", "kind", "rhythm_weeks", "description", "created_at", "created_by"]),
         ("reflection_group_members", ["id", "group_id", "user_id", "added_at", "added_by"]),
