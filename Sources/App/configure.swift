@@ -49,6 +49,7 @@ public func configure(_ app: Application, config: AppConfig, clock: any AppClock
     app.leaf.tags["overviewRows"] = OverviewRowsTag()
     app.leaf.tags["looks"] = LooksTag()
     app.leaf.tags["portfolioRows"] = PortfolioRowsTag()
+    app.leaf.tags["qualityRows"] = QualityRowsTag()
 
     Commands.register(on: app)
     try routes(app)

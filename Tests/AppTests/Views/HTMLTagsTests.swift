@@ -4,7 +4,7 @@ import NIOCore
 import NIOPosix
 import Testing
 
-@Suite("The list tags (#options, #cells, #criteria, #timeline, #overviewRows, #looks, #portfolioRows): each writes what the #for loop it replaced wrote")
+@Suite("The list tags (#options, #cells, #criteria, #timeline, #overviewRows, #looks, #portfolioRows, #qualityRows): each writes what the #for loop it replaced wrote")
 struct HTMLTagsTests {
     /// Templates from memory, for rendering the tag and the loop it replaces side by side.
     private struct Templates: LeafSource {
@@ -36,6 +36,10 @@ struct HTMLTagsTests {
     /// The portfolio's loop before `#portfolioRows`, as it stood in its template.
     private static let portfolioLoop = ##"<tbody>#for(row in list):<tr><td><a href="#(row.href)">#(row.name)</a>#if(row.hybrid): <span class="tag hybrid">#t("portfolio.tag.hybrid")</span>#endif#if(row.needsAction): <span class="tag warn">#t("portfolio.tag.needs_action")</span>#endif</td>#cells(row.cells)</tr>#endfor</tbody>"##
     private static let portfolioTag = "<tbody>#portfolioRows(list)</tbody>"
+    /// The quality page's loop before `#qualityRows`, as it stood in its template, each row ending
+    /// its line as it did there.
+    private static let qualityLoop = "<tbody>#for(row in list):<tr><th scope=\"row\"><strong>#(row.id)</strong> #(row.text)</th>#cells(row.cells)</tr>\n#endfor</tbody>"
+    private static let qualityTag = "<tbody>#qualityRows(list)</tbody>"
     /// The labels with characters to escape, so that the tag is seen to escape them as `#t` does.
     private static let texts = PageTexts(strings: StringTables(tables: ["nb": [
         "criterion.rule": "Regel <&>", "criterion.risk": "Risiko «O'Brien»", "pathway.withdraw.summary": "Trekk \"tilbake\"",
@@ -53,9 +57,10 @@ struct HTMLTagsTests {
             "overviewLoop": Self.overviewLoop, "overviewTag": Self.overviewTag, "badOverview": "#overviewRows(content.rows)",
             "looksLoop": Self.looksLoop, "looksTag": Self.looksTag, "badLooks": "#looks(list, list)", "missingLooks": "#looks(nothing)",
             "portfolioLoop": Self.portfolioLoop, "portfolioTag": Self.portfolioTag, "badPortfolio": "#portfolioRows(list, list)", "missingPortfolio": "#portfolioRows(nothing)",
+            "qualityLoop": Self.qualityLoop, "qualityTag": Self.qualityTag, "badQuality": "#qualityRows(list, list)", "missingQuality": "#qualityRows(nothing)",
         ]))
         let tags: [String: any LeafTag] = [
-            "options": OptionsTag(), "cells": CellsTag(), "criteria": CriteriaTag(), "timeline": TimelineTag(), "overviewRows": OverviewRowsTag(), "looks": LooksTag(), "portfolioRows": PortfolioRowsTag(), "t": TranslateTag(),
+            "options": OptionsTag(), "cells": CellsTag(), "criteria": CriteriaTag(), "timeline": TimelineTag(), "overviewRows": OverviewRowsTag(), "looks": LooksTag(), "portfolioRows": PortfolioRowsTag(), "qualityRows": QualityRowsTag(), "t": TranslateTag(),
         ]
         let renderer = LeafRenderer(
             configuration: LeafConfiguration(rootDirectory: "/"), tags: LeafKit.defaultTags.merging(tags) { $1 },
@@ -272,5 +277,25 @@ struct HTMLTagsTests {
                        ("portfolioTag", ["list": .array([.dictionary(["href": .string("/k"), "name": .string("uten celler")])])]),
                        ("portfolioTag", ["list": .array([.dictionary(["href": .string("/k"), "name": .string("celle uten tekst"), "cells": .array([.dictionary(["nowrap": .bool(true)])])])])])],
                       naming: "#portfolioRows")
+    }
+
+    @Test("#qualityRows writes what the quality page's loop wrote: every text escaped, the cells as #cells writes them")
+    func qualityRowsSameAsTheLoop() throws {
+        let hostile = #"<script>alert("x")</script> & O'Brien"#
+        let rows: [QualityController.Row] = [
+            .init(id: "T1.2a", text: "Første samtale innen to uker", cells: [QualityController.cell(3, 4), QualityController.cell(1, 1), QualityController.cell(0, 0)]),
+            .init(id: hostile, text: hostile, cells: [TableCell(text: hostile, nowrap: true), TableCell(text: "")]),
+            .init(id: "", text: "", cells: []),
+        ]
+        let context: [String: LeafData] = ["list": .array(rows.map(\.leafData))]
+        let fromTag = try render("qualityTag", context)
+        #expect(fromTag == (try render("qualityLoop", context)))
+        #expect(fromTag.contains(#"<tr><th scope="row"><strong>T1.2a</strong> Første samtale innen to uker</th><td class="nowrap">3/4 (75 %)</td><td class="nowrap">1/1 (100 %)</td><td class="nowrap">–</td></tr>"# + "\n"))
+        #expect(!fromTag.contains("<script>"))
+        #expect(try render("qualityTag", ["list": .array([])]) == "<tbody></tbody>")
+        expectRefused([("badQuality", ["list": LeafData.array([])]), ("missingQuality", [:]), ("qualityTag", ["list": .string("x")]),
+                       ("qualityTag", ["list": .array([.dictionary(["id": .string("K1"), "text": .string("uten celler")])])]),
+                       ("qualityTag", ["list": .array([.dictionary(["id": .string("K1"), "text": .string("celle uten tekst"), "cells": .array([.dictionary(["nowrap": .bool(true)])])])])])],
+                      naming: "#qualityRows")
     }
 }

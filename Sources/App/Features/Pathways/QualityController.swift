@@ -1,4 +1,5 @@
 import Fluent
+import LeafKit
 import SQLKit
 import Vapor
 
@@ -51,12 +52,17 @@ struct QualityController {
     }
 
     /// One criterion: the office's share, then each counselor's, in the order of the header. The
-    /// cells go to the page as one `#cells` tag: a national office's page has about 20 criteria
-    /// times 20 counselors, and a loop with an expression per cell was most of Leaf's work on it.
-    struct Row: Encodable, Sendable {
+    /// rows go to the page as one `#qualityRows` tag, handed to Leaf as built (`leafData`): a
+    /// national office's page has about 20 criteria times 20 counselors, and a loop with an
+    /// expression per cell was most of Leaf's work on it.
+    struct Row: Encodable, Sendable, LeafDataRepresentable {
         var id: String
         var text: String
         var cells: [TableCell]
+
+        var leafData: LeafData {
+            .dictionary(["id": .string(id), "text": .string(text), "cells": .array(cells.map(\.leafData))])
+        }
     }
 
     struct ModelTable: Encodable, Sendable {
