@@ -15,9 +15,11 @@ import SQLKit
 /// copies of the pathways it moves (`CandidateService.handover`). A pathway's office and method
 /// model never change. The index by pathway and deadline served that page alone and is dropped.
 ///
-/// The columns are nullable on SQLite, which cannot add a column that is not; on PostgreSQL they
-/// are NOT NULL once filled. All of it in one transaction: a migration stopped halfway leaves the
-/// table as it was.
+/// The columns are nullable on SQLite, which adds a NOT NULL column only with a default, and an id
+/// has no sensible one; on PostgreSQL they are NOT NULL once filled. All of it in one transaction:
+/// a migration stopped halfway leaves the table as it was. Instances of an earlier version write
+/// obligations without the copies, so on PostgreSQL their writes to pathways fail once this has
+/// run: stop them before starting this version (on SQLite there is one process anyway).
 struct M0018_CopyPathwayOwnersToObligations: AsyncMigration {
     static let columns = ["office_id", "counselor_id", "method_model_id"]
 

@@ -26,15 +26,26 @@ struct ObligationOwnerTests {
             .all(decoding: Row.self).compactMap(\.counselor_id))
     }
 
-    @Test("Written with every obligation; a handover moves the open pathway's copies, and the quality page counts them for the new counselor")
+    @Test("Written with every obligation; a handover moves the open pathway's copies and leaves the closed one's, and the quality page counts them for the new counselor")
     func handoverMovesCopies() async throws {
         try await withTestApp { t in
             #expect(try await Self.stale(t) == 0, "the demo's obligations")
             let api = try await APIClient.make(t, "veileder1")
-            let pathway = try await PathwayFlowTests.start(t, api, model: "tromsopakken", daysAgo: 30)
+            // The candidate's first pathway, closed; then a second one, open.
+            let closed = try await PathwayFlowTests.start(t, api, model: "tromsopakken", daysAgo: 60)
+            #expect(try await api.post("/api/v1/pathways/\(closed.id)/events", ["type": "first_conversation", "occurredAt": PathwayFlowTests.day(t, 55)]).status == .created)
+            let close = try await api.post("/api/v1/pathways/\(closed.id)/close", ["outcome": "avbrutt", "reason": "Ny start senere", "closedAt": PathwayFlowTests.day(t, 40)])
+            #expect(close.status == .ok, "close: \(close.text.prefix(300))")
+            let second = try await api.post("/api/v1/pathways", [
+                "candidateId": closed.candidateId.uuidString, "methodModelId": try await PathwayFlowTests.modelID(api, key: "tromsopakken"),
+                "referralDate": PathwayFlowTests.day(t, 30), "referrer": "Veileder Per",
+            ])
+            #expect(second.status == .created, "\(second.text.prefix(300))")
+            let pathway = try second.content.decode(PathwayDTO.self)
             #expect(try await api.post("/api/v1/pathways/\(pathway.id)/events", ["type": "first_conversation", "occurredAt": PathwayFlowTests.day(t, 25)]).status == .created)
             let vera = try await t.user("veileder1"), viktor = try await t.user("veileder2")
             #expect(try await Self.counselors(of: pathway.id, t) == [vera.id!])
+            #expect(try await Self.counselors(of: closed.id, t) == [vera.id!])
             let officeID = try await t.office("9901").requireID()
             func tallied(_ counselor: UUID) async throws -> Int {
                 try await QualityController.tallies(officeID: officeID, from: .distantPast, to: .distantFuture, now: t.clock.now(), on: t.app.readDB)
@@ -49,8 +60,9 @@ struct ObligationOwnerTests {
             ])
             #expect(response.status == .ok, "handover: \(response.text.prefix(300))")
             #expect(try await Self.counselors(of: pathway.id, t) == [viktor.id!])
+            #expect(try await Self.counselors(of: closed.id, t) == [vera.id!], "the closed pathway keeps its counselor")
             #expect(try await Self.stale(t) == 0)
-            // T1.2a of this pathway (met on time) now counts for Viktor, not for Vera.
+            // T1.2a of the open pathway (met on time) now counts for Viktor, not for Vera.
             #expect(try await tallied(vera.id!) == veraBefore - 1)
             #expect(try await tallied(viktor.id!) == viktorBefore + 1)
         }
@@ -88,6 +100,11 @@ struct ObligationOwnerTests {
             try await M0018_CopyPathwayOwnersToObligations().prepare(on: t.db)
             #expect(try await t.sql.raw("SELECT COUNT(*) AS n FROM pathway_criterion_obligations").first(decoding: CountRow.self)?.n == before)
             #expect(try await Self.stale(t) == 0)
+            struct Name: Decodable { var name: String }
+            let indexes = try await t.sql.raw(t.dialect == .postgres
+                ? "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'pathway_criterion_obligations'"
+                : "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'pathway_criterion_obligations'").all(decoding: Name.self).map(\.name)
+            #expect(indexes.contains("pathway_criterion_obligations_office_idx") && !indexes.contains("pathway_criterion_obligations_window_idx"), "\(indexes)")
             if t.dialect == .postgres {
                 struct Column: Decodable { var column_name: String; var is_nullable: String }
                 let columns = try await t.sql.raw("""

@@ -36,8 +36,8 @@ struct HTMLTagsTests {
     /// The portfolio's loop before `#portfolioRows`, as it stood in its template.
     private static let portfolioLoop = ##"<tbody>#for(row in list):<tr><td><a href="#(row.href)">#(row.name)</a>#if(row.hybrid): <span class="tag hybrid">#t("portfolio.tag.hybrid")</span>#endif#if(row.needsAction): <span class="tag warn">#t("portfolio.tag.needs_action")</span>#endif</td>#cells(row.cells)</tr>#endfor</tbody>"##
     private static let portfolioTag = "<tbody>#portfolioRows(list)</tbody>"
-    /// The quality page's loop before `#qualityRows`, as it stood in its template, each row ending
-    /// its line as it did there.
+    /// The quality page's loop before `#qualityRows`, as it stood in its template without the
+    /// indentation around the rows, each row ending its line as it did there.
     private static let qualityLoop = "<tbody>#for(row in list):<tr><th scope=\"row\"><strong>#(row.id)</strong> #(row.text)</th>#cells(row.cells)</tr>\n#endfor</tbody>"
     private static let qualityTag = "<tbody>#qualityRows(list)</tbody>"
     /// The labels with characters to escape, so that the tag is seen to escape them as `#t` does.

@@ -311,8 +311,9 @@ struct LooksTag: UnsafeUnescapedLeafTag {
 /// It writes what this loop wrote, in one step, each row on a line of its own:
 /// `#for(row in list):<tr><th scope="row"><strong>#(row.id)</strong> #(row.text)</th>#cells(row.cells)</tr>
 /// #endfor`. A national office's page has about 20 criteria per model, each with a cell for the
-/// office and one per counselor (about 20). One difference: a row without an id, a text or cells,
-/// or a cell without a text, is an error in the template, where the loop wrote it empty.
+/// office and one per counselor (about 20). One difference: a row without an id or a text is an
+/// error in the template, where the loop wrote it empty (a row without cells, or a cell without a
+/// text, was an error of `#cells` already). The template's indentation around the rows is gone.
 struct QualityRowsTag: UnsafeUnescapedLeafTag {
     func render(_ ctx: LeafContext) throws -> LeafData {
         try HTMLText.list(ctx, tag: "qualityRows", shape: "rows (QualityController.Row)", needs: "an id, a text and cells with a text each", capacity: 1_024) { html, row in

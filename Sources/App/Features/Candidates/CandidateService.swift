@@ -276,14 +276,17 @@ struct CandidateService {
             candidate.updatedAt = at
             try await candidate.save(on: db)
             // The pathways that are still open follow the candidate to the new counselor; closed
-            // ones keep who was responsible while they ran. Their obligations' copy of the
-            // counselor (for the quality page, M0018) moves with them.
+            // ones keep who was responsible while they ran.
+            try await Pathway.query(on: db).filter(\.$candidate.$id == candidate.requireID()).filter(\.$status != .closed)
+                .set(\.$counselor.$id, to: newCounselorID).set(\.$updatedAt, to: at).update()
+            // Their obligations' copy of the counselor (for the quality page, M0018) moves with
+            // them. After the pathways: on PostgreSQL that update waits for any transaction still
+            // evaluating one of them (it holds the pathway's row lock), so this statement sees the
+            // obligations that transaction wrote.
             try await (db as! any SQLDatabase).raw("""
                 UPDATE pathway_criterion_obligations SET counselor_id = \(bind: newCounselorID)
                 WHERE pathway_id IN (SELECT id FROM pathways WHERE candidate_id = \(bind: candidateID) AND status <> \(bind: Pathway.Status.closed.rawValue))
                 """).run()
-            try await Pathway.query(on: db).filter(\.$candidate.$id == candidate.requireID()).filter(\.$status != .closed)
-                .set(\.$counselor.$id, to: newCounselorID).set(\.$updatedAt, to: at).update()
             audit.record(.candidate(.candidateHandover, candidate, detail: "bytte nr. \(candidate.counselorChanges)"))
         }
     }

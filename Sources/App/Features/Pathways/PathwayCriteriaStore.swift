@@ -31,8 +31,9 @@ enum PathwayCriteriaStore {
 
     /// One obligation of a criterion (see `CriterionObligation`), with copies of its pathway's
     /// office, counselor and method model, so that the quality page counts an office's
-    /// obligations from one index (M0018). Always written; read back absent only from a row
-    /// written before M0018 filled them, which the next evaluation then rewrites.
+    /// obligations from one index (M0018). Always written. Optional because the SQLite columns
+    /// are nullable: a row read back without them (which only a write outside this code could
+    /// leave) counts as changed, and the pathway's next evaluation rewrites it.
     struct ObligationRow: Codable, Sendable {
         var pathway_id: UUID
         var criterion_id: String
