@@ -117,4 +117,30 @@ struct ObligationOwnerTests {
     }
 
     struct CountRow: Decodable { var n: Int }
+
+    @Test("A pathway started from a candidate read before a handover goes to the counselor after it, and so do its obligations")
+    func startAfterHandoverTakesTheNewCounselor() async throws {
+        try await withTestApp { t in
+            let api = try await APIClient.make(t, "veileder1")
+            let candidateDTO = try await api.register(APICandidate.body())
+            // The candidate as a request read it, before the handover below was committed.
+            let stale = try #require(try await Candidate.find(candidateDTO.id, on: t.db))
+            let vera = try await t.user("veileder1"), viktor = try await t.user("veileder2")
+            #expect(stale.$counselor.id == vera.id)
+            let handover = try await api.post("/api/v1/candidates/\(candidateDTO.id)/handover", [
+                "counselorId": viktor.id!.uuidString, "situation": "Går bra med tett oppfølging", "agreements": "Ingen", "mentor": "Ingen ennå",
+                "nextMeeting": "Ikke avtalt", "promised": "Ingenting",
+            ])
+            #expect(handover.status == .ok, "handover: \(handover.text.prefix(300))")
+            let record = try #require(try await MethodModelRecord.query(on: t.db).filter(\.$key == "tromsopakken").first())
+            let service = PathwayService(app: t.app, context: AuditContext(actorUserID: vera.id, actorUsername: vera.username, requestID: "test"),
+                                         actorID: vera.id!, now: t.clock.now())
+            let pathway = try await service.start(candidate: stale, .init(modelRecordID: try record.requireID(),
+                                                                          referralDate: t.clock.now().addingTimeInterval(-20 * 86_400), referrer: "Veileder Per"))
+            let stored = try #require(try await Pathway.find(pathway.requireID(), on: t.db))
+            #expect(stored.$counselor.id == viktor.id)
+            #expect(try await Self.counselors(of: stored.requireID(), t) == [viktor.id!])
+            #expect(try await Self.stale(t) == 0)
+        }
+    }
 }

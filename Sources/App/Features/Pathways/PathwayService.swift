@@ -69,6 +69,12 @@ struct PathwayService: WritingService {
             try await DatabaseDialect(db).lockRow("candidates", id: candidateID, on: db)
             let open = try await Pathway.query(on: db).filter(\.$candidate.$id == candidateID).filter(\.$status != .closed).count()
             guard open == 0 else { throw ProblemError(.conflict, key: "pathway.error.already_open") }
+            // The counselor as the candidate has one now: a handover may have been committed since
+            // the candidate was read for the request, and the new pathway follows it.
+            struct Responsible: Decodable { var counselor_id: UUID }
+            guard let responsible = try await (db as! any SQLDatabase).raw("SELECT counselor_id FROM candidates WHERE id = \(bind: candidateID)")
+                .first(decoding: Responsible.self) else { throw Abort(.notFound) }
+            pathway.$counselor.id = responsible.counselor_id
             try await pathway.create(on: db)
             let pathwayID = try pathway.requireID()
             try await Self.insertEvent(pathwayID: pathwayID, type: .referralReceived, at: valid.referralDate, by: actorID, now: now, note: valid.referrer, on: db)
